@@ -1,0 +1,109 @@
+"""The public directory search: one FilterSet over live services, plus keyword search."""
+
+import django_filters
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cso_directory.models import (
+    Capacity,
+    Delivery,
+    Language,
+    Region,
+    ServicePage,
+    SexServed,
+    TaxonomyTerm,
+    with_listing_relations,
+)
+from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from portal.countries import Country
+
+RESULTS_PER_PAGE = 20
+KEYWORD_MATCH_LIMIT = 1000
+
+
+class ServiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        field_name="categories",
+        to_field_name="code",
+        queryset=TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID),
+        empty_label=_("Any category"),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), field_name="organisation__country", choices=Country.choices, empty_label=_("Any country")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), method="filter_region", to_field_name="code", queryset=Region.objects.all(),
+        empty_label=_("Any region"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), field_name="languages", to_field_name="code", queryset=Language.objects.all(),
+        empty_label=_("Any language"),
+    )
+    sex = django_filters.ChoiceFilter(
+        label=_("Serves"),
+        method="filter_sex",
+        choices=[(SexServed.FEMALE, _("Women and girls")), (SexServed.MALE, _("Men and boys"))],
+        empty_label=_("Anyone"),
+    )
+    age = django_filters.NumberFilter(label=_("Age"), method="filter_age", min_value=0, max_value=120)
+    delivery = django_filters.ChoiceFilter(
+        label=_("Delivery"),
+        method="filter_delivery",
+        choices=[(Delivery.IN_PERSON, Delivery.IN_PERSON.label), (Delivery.REMOTE, Delivery.REMOTE.label)],
+        empty_label=_("Any delivery"),
+    )
+    accepting = django_filters.BooleanFilter(
+        label=_("Accepting referrals now"), method="filter_accepting", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = ServicePage
+        fields: list[str] = []
+
+    def filter_keyword(self, queryset, name, value):
+        """Full-text search through Wagtail search (PostgreSQL full text, or SQLite's)."""
+        matches = ServicePage.objects.live().search(value, operator="and")[:KEYWORD_MATCH_LIMIT]
+        return queryset.filter(pk__in=[service.pk for service in matches])
+
+    def filter_region(self, queryset, name, value):
+        # A service that names no regions serves wherever its organisation works.
+        return queryset.filter(
+            Q(regions=value) | Q(regions__isnull=True, organisation__regions=value)
+        )
+
+    def filter_sex(self, queryset, name, value):
+        return queryset.filter(sex_served__in=[value, SexServed.ANY])
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=value),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=value),
+        )
+
+    def filter_delivery(self, queryset, name, value):
+        return queryset.filter(delivery__in=[value, Delivery.BOTH])
+
+    def filter_accepting(self, queryset, name, value):
+        return queryset.filter(capacity=Capacity.ACCEPTING) if value else queryset
+
+
+def search_directory(request) -> dict:
+    """The directory page's context: the filter form, one page of results and the result count."""
+    services = ServicePage.objects.live().public().order_by("title")
+    service_filter = ServiceFilter(request.GET or None, queryset=services)
+    results = service_filter.qs.distinct() if service_filter.is_bound else services
+    paginator = Paginator(with_listing_relations(results, request.user), RESULTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return {
+        "filter": service_filter,
+        "form": service_filter.form,
+        "results_page": page,
+        "result_count": paginator.count,
+        "query_string": query_without_page.urlencode(),
+    }

@@ -1,0 +1,390 @@
+"""The directory: regions, languages, the service taxonomy, organisations, services, memberships.
+
+The page tree is Home → DirectoryIndexPage (/directory/) → CountryDirectoryPage (one per
+country: it carries that country's moderation workflow and coordinators' permissions) →
+OrganisationPage → ServicePage. Services are pages so that each has its own URL and every
+change an editor makes goes through the same Wagtail revision and approval workflow.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cso_directory.access import can_see_sensitive_attributes
+from portal.countries import Country
+from portal.roles import Role
+
+
+class Region(models.Model):
+    """A first-level administrative division (ISO 3166-2), e.g. KZ-ALA or IQ-AR."""
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=10, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    name_local = models.CharField(_("name in the local language"), max_length=100)
+
+    class Meta:
+        ordering = ["country", "name_en"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Language(models.Model):
+    """A language a service can be received in; `code` is ISO 639-1, or 639-3 where no 639-1 exists."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=60)
+    autonym = models.CharField(_("name in the language itself"), max_length=60)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Taxonomy(models.Model):
+    """A vocabulary of terms (HSDS `taxonomy`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    uri = models.CharField(_("URI"), max_length=500, blank=True)
+    version = models.CharField(_("version"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("taxonomy")
+        verbose_name_plural = _("taxonomies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyTerm(models.Model):
+    """A term of a taxonomy (HSDS `taxonomy_term`): a service category or a provider attribute.
+
+    Terms marked `is_sensitive` (e.g. "experienced with returnees") describe providers in a way
+    that must never reach the public: only signed-in staff see them.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    taxonomy = models.ForeignKey(
+        Taxonomy, on_delete=models.PROTECT, null=True, blank=True, related_name="terms", verbose_name=_("taxonomy")
+    )
+    code = models.CharField(_("code"), max_length=100, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # HSDS allows a parent id from a taxonomy the portal does not hold, so this is no foreign key.
+    parent_term_id = models.UUIDField(_("parent term id"), null=True, blank=True)
+    taxonomy_label = models.CharField(_("taxonomy name as given by the source"), max_length=200, blank=True)
+    term_uri = models.CharField(_("term URI"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    is_sensitive = models.BooleanField(
+        _("visible to signed-in staff only"), default=False, db_index=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("taxonomy term")
+        verbose_name_plural = _("taxonomy terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taxonomy", "code"], condition=~models.Q(code=""), name="unique_term_code_per_taxonomy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DirectoryIndexPage(Page):
+    """The public directory at /directory/: search and filters over every live service."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["cso_directory.CountryDirectoryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("directory")
+
+    def get_context(self, request, *args, **kwargs):
+        from cso_directory.filters import search_directory  # filters import these models
+
+        return {**super().get_context(request, *args, **kwargs), **search_directory(request)}
+
+
+class CountryDirectoryPage(Page):
+    """A country's part of the directory; its coordinators approve every change below it."""
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, unique=True)
+    coordinators = models.OneToOneField(
+        "auth.Group", on_delete=models.PROTECT, null=True, editable=False, related_name="coordinated_country",
+        verbose_name=_("coordinators' group"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("country")]
+    parent_page_types = ["cso_directory.DirectoryIndexPage"]
+    subpage_types = ["cso_directory.OrganisationPage"]
+
+    class Meta:
+        verbose_name = _("country directory")
+
+    def get_context(self, request, *args, **kwargs):
+        organisations = OrganisationPage.objects.child_of(self).live().public().order_by("title")
+        return {**super().get_context(request, *args, **kwargs), "organisations": organisations}
+
+
+class OrganisationKind(models.TextChoices):
+    CSO = "cso", _("Civil society organisation / NGO")
+    GOVERNMENT = "government", _("Government service")
+    PRISON = "prison", _("Prison")
+    PROBATION = "probation", _("Probation office")
+    INTERNATIONAL = "international", _("International organisation")
+    COORDINATION = "coordination", _("National coordination office")
+
+
+class OrganisationPage(Page):
+    hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)
+    local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
+    description = models.TextField(_("description"))
+    description_local = models.TextField(_("description in the local language"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    regions = ParentalManyToManyField(Region, blank=True, related_name="organisations", verbose_name=_("regions served"))
+    languages = ParentalManyToManyField(Language, blank=True, related_name="organisations", verbose_name=_("languages"))
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("logo")
+    )
+    editors = models.OneToOneField(
+        "auth.Group", on_delete=models.PROTECT, null=True, editable=False, related_name="edited_organisation",
+        verbose_name=_("editors' group"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("local_name"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("description_local"),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("website"), FieldPanel("phone"), FieldPanel("address")],
+            heading=_("Contacts"),
+        ),
+        FieldPanel("regions"),
+        FieldPanel("languages"),
+        FieldPanel("verified_on"),
+        FieldPanel("logo"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("local_name"),
+        index.SearchField("description"),
+        index.SearchField("description_local"),
+        index.FilterField("country"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["cso_directory.CountryDirectoryPage"]
+    subpage_types = ["cso_directory.ServicePage"]
+    exclude_fields_in_copy = ["hsds_id", "editors"]
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def save(self, *args, **kwargs):
+        self.country = self.get_parent().specific.country
+        super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        services = with_listing_relations(self.services.live().public().order_by("title"), request.user)
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "services": services,
+            "show_sensitive": can_see_sensitive_attributes(request.user),
+        }
+
+
+class SexServed(models.TextChoices):
+    ANY = "any", _("Women and men")
+    FEMALE = "female", _("Women and girls only")
+    MALE = "male", _("Men and boys only")
+
+
+class Delivery(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Remote")
+    BOTH = "both", _("In person and remote")
+
+
+class Capacity(models.TextChoices):
+    ACCEPTING = "accepting", _("Accepting referrals")
+    WAITLIST = "waitlist", _("Waiting list")
+    FULL = "full", _("Full")
+
+
+class ServiceStatus(models.TextChoices):
+    """HSDS service status."""
+
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    DEFUNCT = "defunct", _("Defunct")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+
+class ServicePage(Page):
+    hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.PROTECT, related_name="services", editable=False,
+        verbose_name=_("organisation"),
+    )
+    local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
+    description = models.TextField(_("description"))
+    description_local = models.TextField(_("description in the local language"), blank=True)
+    categories = ParentalManyToManyField(
+        TaxonomyTerm, related_name="services", limit_choices_to={"is_sensitive": False},
+        verbose_name=_("categories"),
+    )
+    sensitive_attributes = ParentalManyToManyField(
+        TaxonomyTerm, blank=True, related_name="+", limit_choices_to={"is_sensitive": True},
+        verbose_name=_("attributes visible to signed-in staff only"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE)
+    sex_served = models.CharField(
+        _("sex served"), max_length=10, choices=SexServed.choices, default=SexServed.ANY, db_index=True
+    )
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True, db_index=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True, db_index=True)
+    languages = ParentalManyToManyField(Language, blank=True, related_name="services", verbose_name=_("languages"))
+    regions = ParentalManyToManyField(Region, blank=True, related_name="services", verbose_name=_("regions served"))
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IN_PERSON, db_index=True
+    )
+    capacity = models.CharField(
+        _("capacity"), max_length=10, choices=Capacity.choices, default=Capacity.ACCEPTING, db_index=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    eligibility_description = models.TextField(_("eligibility"), blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    fees_description = models.TextField(_("fees"), blank=True)
+    interpretation_services = models.TextField(_("interpretation services"), blank=True)
+    alert = models.TextField(_("alert"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("local_name"),
+        FieldPanel("description"),
+        FieldPanel("description_local"),
+        FieldPanel("categories"),
+        MultiFieldPanel(
+            [FieldPanel("sex_served"), FieldPanel("minimum_age"), FieldPanel("maximum_age"),
+             FieldPanel("eligibility_description")],
+            heading=_("Eligibility"),
+        ),
+        FieldPanel("languages"),
+        FieldPanel("regions"),
+        FieldPanel("delivery"),
+        FieldPanel("capacity"),
+        FieldPanel("status"),
+        FieldPanel("sensitive_attributes"),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("url"), FieldPanel("application_process"),
+             FieldPanel("fees_description"), FieldPanel("interpretation_services"), FieldPanel("alert")],
+            heading=_("Details"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("local_name"),
+        index.SearchField("description"),
+        index.SearchField("description_local"),
+        index.RelatedFields("organisation", [index.SearchField("title"), index.SearchField("local_name")]),
+        index.RelatedFields("categories", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["cso_directory.OrganisationPage"]
+    subpage_types: list[str] = []
+    exclude_fields_in_copy = ["hsds_id"]
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True)
+                | models.Q(maximum_age__isnull=True)
+                | models.Q(minimum_age__lte=models.F("maximum_age")),
+                name="service_age_range_ordered",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.minimum_age is not None and self.maximum_age is not None and self.minimum_age > self.maximum_age:
+            raise ValidationError({"maximum_age": _("The maximum age must not be below the minimum age.")})
+
+    def save(self, *args, **kwargs):
+        self.organisation = self.get_parent().specific
+        super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "show_sensitive": can_see_sensitive_attributes(request.user),
+        }
+
+
+class Membership(models.Model):
+    """A user working for an organisation in a role. The user's country is the organisation's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    @property
+    def country(self) -> str:
+        return self.organisation.country
+
+
+def with_listing_relations(services, user):
+    """Everything a list of services shows, fetched in a fixed number of queries."""
+    services = services.select_related("organisation").prefetch_related("categories", "languages", "regions")
+    if can_see_sensitive_attributes(user):
+        services = services.prefetch_related("sensitive_attributes")
+    return services

@@ -1,0 +1,53 @@
+"""Reference data every installation needs: regions, languages and the two portal taxonomies.
+
+Loaded by migration 0002 from the CSV files in `cso_directory/data/`; idempotent, keyed on
+codes, so a later migration can call `load_reference_data` again after the files change.
+"""
+
+import csv
+import uuid
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PATHWAYS_TAXONOMY_ID = uuid.UUID("6f1c8a7e-2b1d-4f0e-9a57-6f3d2c1b0a01")
+STAFF_ATTRIBUTES_TAXONOMY_ID = uuid.UUID("6f1c8a7e-2b1d-4f0e-9a57-6f3d2c1b0a02")
+OPEN_ELIGIBILITY_TAXONOMY_ID = uuid.UUID("6f1c8a7e-2b1d-4f0e-9a57-6f3d2c1b0a03")
+TERM_ID_NAMESPACE = uuid.UUID("6f1c8a7e-2b1d-4f0e-9a57-6f3d2c1b0aff")
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def term_id(taxonomy_id: uuid.UUID, code: str) -> uuid.UUID:
+    """A stable id per term, so every installation exports the same HSDS ids."""
+    return uuid.uuid5(TERM_ID_NAMESPACE, f"{taxonomy_id}:{code}")
+
+
+def load_reference_data(region_model, language_model, taxonomy_model, term_model) -> None:
+    for row in read_rows("regions.csv"):
+        region_model.objects.update_or_create(code=row.pop("code"), defaults=row)
+    for row in read_rows("languages.csv"):
+        language_model.objects.update_or_create(code=row.pop("code"), defaults=row)
+
+    taxonomies = {
+        OPEN_ELIGIBILITY_TAXONOMY_ID: ("Open Eligibility", "https://openeligibility.org", "open_eligibility.csv", False),
+        PATHWAYS_TAXONOMY_ID: ("Reintegration pathways", "", "pathways.csv", False),
+        STAFF_ATTRIBUTES_TAXONOMY_ID: ("Provider attributes for staff", "", "staff_attributes.csv", True),
+    }
+    for taxonomy_id, (name, uri, filename, sensitive) in taxonomies.items():
+        taxonomy_model.objects.update_or_create(id=taxonomy_id, defaults={"name": name, "uri": uri})
+        for row in read_rows(filename):
+            broader = row.pop("open_eligibility", "")
+            term_model.objects.update_or_create(
+                id=term_id(taxonomy_id, row["code"]),
+                defaults={
+                    **row,
+                    "taxonomy_id": taxonomy_id,
+                    "taxonomy_label": name,
+                    "is_sensitive": sensitive,
+                    "language": "en",
+                    "parent_term_id": term_id(OPEN_ELIGIBILITY_TAXONOMY_ID, broader) if broader else None,
+                },
+            )
