@@ -285,7 +285,7 @@ class ServicePage(Page):
         _("capacity"), max_length=10, choices=Capacity.choices, default=Capacity.ACCEPTING, db_index=True
     )
     email = models.EmailField(_("email"), blank=True)
-    url = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True)
     eligibility_description = models.TextField(_("eligibility"), blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
     fees_description = models.TextField(_("fees"), blank=True)
@@ -310,7 +310,7 @@ class ServicePage(Page):
         FieldPanel("status"),
         FieldPanel("sensitive_attributes"),
         MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("url"), FieldPanel("application_process"),
+            [FieldPanel("email"), FieldPanel("website"), FieldPanel("application_process"),
              FieldPanel("fees_description"), FieldPanel("interpretation_services"), FieldPanel("alert")],
             heading=_("Details"),
         ),

@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
                 ('delivery', models.CharField(choices=[('in_person', 'In person'), ('remote', 'Remote'), ('both', 'In person and remote')], db_index=True, default='in_person', max_length=10, verbose_name='delivery')),
                 ('capacity', models.CharField(choices=[('accepting', 'Accepting referrals'), ('waitlist', 'Waiting list'), ('full', 'Full')], db_index=True, default='accepting', max_length=10, verbose_name='capacity')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('url', models.URLField(blank=True, verbose_name='website')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
                 ('eligibility_description', models.TextField(blank=True, verbose_name='eligibility')),
                 ('application_process', models.TextField(blank=True, verbose_name='how to apply')),
                 ('fees_description', models.TextField(blank=True, verbose_name='fees')),
