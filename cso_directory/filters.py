@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cso_directory.access import can_see_sensitive_attributes
 from cso_directory.models import (
     Capacity,
     Delivery,
@@ -36,11 +37,17 @@ class ServiceFilter(django_filters.FilterSet):
         label=_("Country"), field_name="organisation__country", choices=Country.choices, empty_label=_("Any country")
     )
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), method="filter_region", to_field_name="code", queryset=Region.objects.all(),
+        label=_("Region"),
+        method="filter_region",
+        to_field_name="code",
+        queryset=Region.objects.all(),
         empty_label=_("Any region"),
     )
     language = django_filters.ModelChoiceFilter(
-        label=_("Language"), field_name="languages", to_field_name="code", queryset=Language.objects.all(),
+        label=_("Language"),
+        field_name="languages",
+        to_field_name="code",
+        queryset=Language.objects.all(),
         empty_label=_("Any language"),
     )
     sex = django_filters.ChoiceFilter(
@@ -71,9 +78,7 @@ class ServiceFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         # A service that names no regions serves wherever its organisation works.
-        return queryset.filter(
-            Q(regions=value) | Q(regions__isnull=True, organisation__regions=value)
-        )
+        return queryset.filter(Q(regions=value) | Q(regions__isnull=True, organisation__regions=value))
 
     def filter_sex(self, queryset, name, value):
         return queryset.filter(sex_served__in=[value, SexServed.ANY])
@@ -106,4 +111,5 @@ def search_directory(request) -> dict:
         "results_page": page,
         "result_count": paginator.count,
         "query_string": query_without_page.urlencode(),
+        "show_sensitive": can_see_sensitive_attributes(request.user),
     }

@@ -1,0 +1,199 @@
+"""The public directory at /directory/: every filter narrows, shareable URLs, no leaks."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cso_directory.actions import add_membership
+from portal.roles import Role
+from tests.factories import make_organisation, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> list[str]:
+    return sorted(service.title for service in response.context["results_page"].object_list)
+
+
+@pytest.fixture
+def services():
+    """Five services that differ in exactly one filterable way each from 'Literacy classes'."""
+    almaty = make_organisation("KZ", title="Almaty Learning Centre", regions=["KZ-75"])
+    erbil = make_organisation("IQ", title="Erbil Family House", regions=["IQ-AR"])
+    return {
+        "literacy": make_service(almaty, title="Literacy classes", languages=["kk", "ru"], minimum_age=16),
+        "welding": make_service(
+            almaty,
+            title="Welding course",
+            categories=["vocational-training"],
+            languages=["ru"],
+            regions=["KZ-19"],
+            sex_served="male",
+            minimum_age=18,
+            maximum_age=45,
+            capacity="waitlist",
+        ),
+        "counselling": make_service(
+            almaty,
+            title="Online counselling",
+            categories=["psychosocial"],
+            languages=["kk"],
+            delivery="remote",
+            capacity="full",
+            description="Talk to a counsellor by video.",
+        ),
+        "mothers": make_service(
+            erbil,
+            title="Mothers and children support",
+            categories=["family-support", "women"],
+            languages=["ar", "ckb"],
+            sex_served="female",
+            delivery="both",
+            sensitive=["returnees"],
+        ),
+        "children": make_service(
+            erbil,
+            title="Homework club",
+            categories=["children", "education"],
+            languages=["ar"],
+            minimum_age=6,
+            maximum_age=14,
+        ),
+    }
+
+
+def test_without_filters_lists_every_live_service(client, services):
+    response = client.get("/directory/")
+    assert response.status_code == 200
+    assert titles(response) == sorted(service.title for service in services.values())
+    assert response.context["result_count"] == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("country=IQ", ["Homework club", "Mothers and children support"]),
+        ("category=education", ["Homework club", "Literacy classes"]),
+        ("category=vocational-training", ["Welding course"]),
+        ("language=ckb", ["Mothers and children support"]),
+        ("language=ru", ["Literacy classes", "Welding course"]),
+        ("sex=female", ["Homework club", "Literacy classes", "Mothers and children support", "Online counselling"]),
+        ("sex=male", ["Homework club", "Literacy classes", "Online counselling", "Welding course"]),
+        ("age=10", ["Homework club", "Mothers and children support", "Online counselling"]),
+        ("age=50", ["Literacy classes", "Mothers and children support", "Online counselling"]),
+        ("delivery=remote", ["Mothers and children support", "Online counselling"]),
+        ("delivery=in_person", ["Homework club", "Literacy classes", "Mothers and children support", "Welding course"]),
+        ("accepting=on", ["Homework club", "Literacy classes", "Mothers and children support"]),
+        ("q=counsellor", ["Online counselling"]),
+        ("q=Erbil", ["Homework club", "Mothers and children support"]),
+        ("country=KZ&category=education&age=30&accepting=on", ["Literacy classes"]),
+    ],
+)
+def test_each_filter_narrows_the_results(client, services, query, expected):
+    response = client.get(f"/directory/?{query}")
+    assert response.status_code == 200
+    assert titles(response) == expected
+    assert response.context["result_count"] == len(expected)
+
+
+def test_region_matches_the_service_regions_or_else_the_organisations(client, services):
+    # Welding names KZ-19 itself; the other Almaty services name none and inherit KZ-75.
+    assert titles(client.get("/directory/?region=KZ-19")) == ["Welding course"]
+    assert titles(client.get("/directory/?region=KZ-75")) == ["Literacy classes", "Online counselling"]
+
+
+def test_no_results_gives_guidance(client, services):
+    response = client.get("/directory/?country=TJ")
+    assert response.context["result_count"] == 0
+    assert "No service matches all of these filters." in response.content.decode()
+    assert 'href="/directory/"' in response.content.decode()
+
+
+def test_invalid_filter_values_are_explained_not_ignored_silently(client, services):
+    response = client.get("/directory/?age=old&category=no-such-category")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"age", "category"}
+    assert "Enter a number." in response.content.decode()
+
+
+def test_pages_keep_the_filters_in_their_links(client):
+    organisation = make_organisation("KG", title="Bishkek Jobs")
+    for number in range(23):
+        make_service(organisation, title=f"Job club {number:02}", categories=["employment"])
+    first = client.get("/directory/?category=employment")
+    assert len(first.context["results_page"].object_list) == 20
+    assert 'href="?category=employment&amp;page=2"' in first.content.decode()
+    second = client.get("/directory/?category=employment&page=2")
+    assert titles(second) == ["Job club 20", "Job club 21", "Job club 22"]
+
+
+def test_unpublished_services_are_neither_listed_nor_served(client, services):
+    services["welding"].unpublish()
+    assert "Welding course" not in titles(client.get("/directory/"))
+    assert client.get(services["welding"].url).status_code == 404
+
+
+def test_the_public_never_sees_staff_only_attributes(client, services):
+    for url in ["/directory/", services["mothers"].url, services["mothers"].organisation.url]:
+        body = client.get(url).content.decode()
+        assert "Experienced with returnees" not in body, url
+
+
+def test_signed_in_staff_see_staff_only_attributes(client, services):
+    worker = User.objects.create_user("worker", password="a-long-password-1")
+    add_membership(worker, services["literacy"].organisation, Role.CSO_CASEWORKER)
+    client.force_login(worker)
+    for url in ["/directory/", services["mothers"].url]:
+        assert "Experienced with returnees" in client.get(url).content.decode(), url
+
+
+def test_a_signed_in_user_without_membership_is_not_staff(client, services):
+    client.force_login(User.objects.create_user("visitor", password="a-long-password-1"))
+    assert "Experienced with returnees" not in client.get(services["mothers"].url).content.decode()
+
+
+def test_detail_pages_show_the_service_and_its_organisation(client, services):
+    service = services["welding"]
+    body = client.get(service.url).content.decode()
+    assert "Welding course" in body
+    assert "Almaty Learning Centre" in body
+    assert "ages 18–45" in body
+    organisation_body = client.get(service.organisation.url).content.decode()
+    assert "Literacy classes" in organisation_body and "Welding course" in organisation_body
+    assert "Homework club" not in organisation_body
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/directory/", "/directory/?category=education&language=kk&accepting=on"])
+def test_query_count_does_not_grow_with_the_number_of_services(client, url):
+    organisation = make_organisation("KZ", title="Astana Open Doors", regions=["KZ-71"])
+    for number in range(10):
+        make_service(organisation, title=f"Course {number:03}", languages=["kk", "ru"], sensitive=["returnees"])
+    staff = User.objects.create_user("staff", password="a-long-password-1")
+    add_membership(staff, organisation, Role.CSO_CASEWORKER)
+    client.get(url)  # warm Wagtail's site cache
+    with_ten = queries_for(client, url)
+    for number in range(10, 200):
+        make_service(organisation, title=f"Course {number:03}", languages=["kk", "ru"], sensitive=["returnees"])
+    assert queries_for(client, url) == with_ten
+    assert with_ten <= 14
+    client.force_login(staff)
+    client.get(url)
+    staff_queries = queries_for(client, url)
+    for number in range(200, 210):
+        make_service(organisation, title=f"Course {number:03}", languages=["kk"], sensitive=["returnees"])
+    assert queries_for(client, url) == staff_queries
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("ckb", "rtl"), ("ru", "ltr"), ("en", "ltr")])
+def test_html_lang_and_dir_follow_the_active_language(client, language, direction):
+    client.cookies["django_language"] = language
+    body = client.get("/directory/").content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in body
