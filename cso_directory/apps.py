@@ -9,11 +9,24 @@ class CsoDirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        post_migrate.connect(create_directory_tree, sender=self)
+        post_migrate.connect(ensure_reference_data_and_tree, sender=self)
 
 
-def create_directory_tree(sender, using, **kwargs):
-    """Every database the portal runs on has the fixed top of the page tree."""
+def ensure_reference_data_and_tree(sender, **kwargs):
+    """Every database the portal runs on has the reference data and the fixed top of the tree.
+
+    Like Django's content types, they are (re)created after every migrate and every flush, so
+    a transactional test starts from the same state as a fresh installation.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from cso_directory.models import Language, Region, Taxonomy, TaxonomyTerm
+    from cso_directory.reference_data import load_reference_data
     from cso_directory.site_tree import ensure_directory_tree
 
+    # This app's signal can come before those of the apps whose permissions the tree grants.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    load_reference_data(Region, Language, Taxonomy, TaxonomyTerm)
     ensure_directory_tree()

@@ -1,7 +1,7 @@
 """Reference data every installation needs: regions, languages and the two portal taxonomies.
 
-Loaded by migration 0002 from the CSV files in `cso_directory/data/`; idempotent, keyed on
-codes, so a later migration can call `load_reference_data` again after the files change.
+Loaded from the CSV files in `cso_directory/data/` after every `migrate` (see apps.py);
+idempotent, keyed on codes and stable ids, so editing a file and migrating updates the rows.
 """
 
 import csv
@@ -32,7 +32,12 @@ def load_reference_data(region_model, language_model, taxonomy_model, term_model
         language_model.objects.update_or_create(code=row.pop("code"), defaults=row)
 
     taxonomies = {
-        OPEN_ELIGIBILITY_TAXONOMY_ID: ("Open Eligibility", "https://openeligibility.org", "open_eligibility.csv", False),
+        OPEN_ELIGIBILITY_TAXONOMY_ID: (
+            "Open Eligibility",
+            "https://openeligibility.org",
+            "open_eligibility.csv",
+            False,
+        ),
         PATHWAYS_TAXONOMY_ID: ("Reintegration pathways", "", "pathways.csv", False),
         STAFF_ATTRIBUTES_TAXONOMY_ID: ("Provider attributes for staff", "", "staff_attributes.csv", True),
     }

@@ -183,7 +183,7 @@ def test_query_count_does_not_grow_with_the_number_of_services(client, url):
     for number in range(10, 200):
         make_service(organisation, title=f"Course {number:03}", languages=["kk", "ru"], sensitive=["returnees"])
     assert queries_for(client, url) == with_ten
-    assert with_ten <= 14
+    assert with_ten <= 16  # Wagtail routing 7, count + page + 2 prefetches, 3 filter choice lists, 2 lookups
     client.force_login(staff)
     client.get(url)
     staff_queries = queries_for(client, url)

@@ -1,0 +1,58 @@
+"""The directory in a real browser (Debian's Chromium): filter, share the URL, read right to left."""
+
+import pytest
+
+from tests.factories import make_organisation, make_service
+
+# The browser talks to a live server in another thread: the data must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def directory_content():
+    dushanbe = make_organisation("TJ", title="Dushanbe Skills Hub", regions=["TJ-DU"])
+    make_service(dushanbe, title="Sewing workshop", categories=["vocational-training"], languages=["tg"])
+    make_service(dushanbe, title="Legal documents desk", categories=["legal-aid"], languages=["tg", "ru"])
+    make_service(dushanbe, title="Family mediation", categories=["family-support"], capacity="full")
+
+
+def test_a_visitor_narrows_the_directory_and_shares_the_link(live_server, page, directory_content):
+    page.goto(f"{live_server.url}/directory/")
+    assert page.locator(".result-count").inner_text().strip() == "3 services found"
+
+    page.select_option("#id_category", "legal-aid")
+    page.get_by_role("button", name="Show services").click()
+    page.wait_for_url("**/directory/?*category=legal-aid*")
+    assert page.locator(".result-count").inner_text().strip() == "1 service found"
+    assert page.locator(".card-title").all_inner_texts() == ["Legal documents desk"]
+
+    shared = page.url
+    page.goto(f"{live_server.url}/")
+    page.goto(shared)
+    assert page.locator(".card-title").all_inner_texts() == ["Legal documents desk"]
+
+    page.get_by_role("link", name="Legal documents desk").click()
+    assert page.locator("h1").inner_text() == "Legal documents desk"
+
+
+def test_accepting_now_hides_full_services(live_server, page, directory_content):
+    page.goto(f"{live_server.url}/directory/")
+    page.check("#id_accepting")
+    page.get_by_role("button", name="Show services").click()
+    page.wait_for_url("**accepting=on*")
+    assert sorted(page.locator(".card-title").all_inner_texts()) == ["Legal documents desk", "Sewing workshop"]
+
+
+def test_choosing_arabic_turns_the_page_right_to_left(live_server, page, directory_content):
+    page.goto(f"{live_server.url}/directory/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    page.select_option("#language-select", "ar")
+    page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    # Logical properties: in right-to-left the filter column sits on the right of the results.
+    filters_box = page.locator(".filters").bounding_box()
+    results_box = page.locator(".results").bounding_box()
+    assert filters_box is not None and results_box is not None
+    assert filters_box["x"] > results_box["x"]
