@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -93,9 +93,7 @@ class TaxonomyTerm(models.Model):
     taxonomy_label = models.CharField(_("taxonomy name as given by the source"), max_length=200, blank=True)
     term_uri = models.CharField(_("term URI"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
-    is_sensitive = models.BooleanField(
-        _("visible to signed-in staff only"), default=False, db_index=True
-    )
+    is_sensitive = models.BooleanField(_("visible to signed-in staff only"), default=False, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -135,7 +133,11 @@ class CountryDirectoryPage(Page):
 
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, unique=True)
     coordinators = models.OneToOneField(
-        "auth.Group", on_delete=models.PROTECT, null=True, editable=False, related_name="coordinated_country",
+        "auth.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="coordinated_country",
         verbose_name=_("coordinators' group"),
     )
 
@@ -171,14 +173,25 @@ class OrganisationPage(Page):
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
-    regions = ParentalManyToManyField(Region, blank=True, related_name="organisations", verbose_name=_("regions served"))
+    regions = ParentalManyToManyField(
+        Region, blank=True, related_name="organisations", verbose_name=_("regions served")
+    )
     languages = ParentalManyToManyField(Language, blank=True, related_name="organisations", verbose_name=_("languages"))
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("logo")
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
     )
     editors = models.OneToOneField(
-        "auth.Group", on_delete=models.PROTECT, null=True, editable=False, related_name="edited_organisation",
+        "auth.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="edited_organisation",
         verbose_name=_("editors' group"),
     )
 
@@ -256,18 +269,26 @@ class ServiceStatus(models.TextChoices):
 class ServicePage(Page):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
-        OrganisationPage, on_delete=models.PROTECT, related_name="services", editable=False,
+        OrganisationPage,
+        on_delete=models.PROTECT,
+        related_name="services",
+        editable=False,
         verbose_name=_("organisation"),
     )
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
     description = models.TextField(_("description"))
     description_local = models.TextField(_("description in the local language"), blank=True)
     categories = ParentalManyToManyField(
-        TaxonomyTerm, related_name="services", limit_choices_to={"is_sensitive": False},
+        TaxonomyTerm,
+        related_name="services",
+        limit_choices_to={"is_sensitive": False},
         verbose_name=_("categories"),
     )
     sensitive_attributes = ParentalManyToManyField(
-        TaxonomyTerm, blank=True, related_name="+", limit_choices_to={"is_sensitive": True},
+        TaxonomyTerm,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_sensitive": True},
         verbose_name=_("attributes visible to signed-in staff only"),
     )
     status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE)
@@ -299,8 +320,12 @@ class ServicePage(Page):
         FieldPanel("description_local"),
         FieldPanel("categories"),
         MultiFieldPanel(
-            [FieldPanel("sex_served"), FieldPanel("minimum_age"), FieldPanel("maximum_age"),
-             FieldPanel("eligibility_description")],
+            [
+                FieldPanel("sex_served"),
+                FieldPanel("minimum_age"),
+                FieldPanel("maximum_age"),
+                FieldPanel("eligibility_description"),
+            ],
             heading=_("Eligibility"),
         ),
         FieldPanel("languages"),
@@ -310,10 +335,17 @@ class ServicePage(Page):
         FieldPanel("status"),
         FieldPanel("sensitive_attributes"),
         MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("website"), FieldPanel("application_process"),
-             FieldPanel("fees_description"), FieldPanel("interpretation_services"), FieldPanel("alert")],
+            [
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("application_process"),
+                FieldPanel("fees_description"),
+                FieldPanel("interpretation_services"),
+                FieldPanel("alert"),
+            ],
             heading=_("Details"),
         ),
+        InlinePanel("service_areas", heading=_("Service areas")),
     ]
     search_fields = [
         *Page.search_fields,
@@ -370,9 +402,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
@@ -384,7 +414,287 @@ class Membership(models.Model):
 
 def with_listing_relations(services, user):
     """Everything a list of services shows, fetched in a fixed number of queries."""
-    services = services.select_related("organisation").prefetch_related("categories", "languages", "regions")
+    services = services.select_related("organisation").prefetch_related("categories", "languages")
     if can_see_sensitive_attributes(user):
         services = services.prefetch_related("sensitive_attributes")
     return services
+
+
+# ---------------------------------------------------------------------------------------------
+# HSDS 3.0 details (Open Referral): the rows an organisation or service carries besides its page.
+#
+# Field names follow HSDS so that import, export and the HSDS API map them one to one; the
+# primary key is the HSDS id. In HSDS one detail row may belong to several records at once (the
+# official example shares one phone between an organisation, a service, a location and a
+# contact), so these rows hold one optional link per possible owner, as HSDS's own tables do.
+# Links to pages point at `hsds_id`, so a row's `service_id` is the service's HSDS id.
+# Service areas belong to exactly one service and nothing links to them: they are ParentalKey
+# children, edited inline on the service and published with its revisions. Every other row
+# uses a plain foreign key: publishing a revision deletes and re-creates a page's ParentalKey
+# children, which would cut the links other rows hold to them (phones, contacts and schedules
+# link to a service-at-location), and a revision must not overwrite rows other pages share.
+# A shared row stays when one of its owners goes (SET_NULL).
+# ---------------------------------------------------------------------------------------------
+
+
+class LocationType(models.TextChoices):
+    PHYSICAL = "physical", _("Physical")
+    POSTAL = "postal", _("Postal")
+    VIRTUAL = "virtual", _("Virtual")
+
+
+class Weekday(models.TextChoices):
+    MO = "MO", _("Monday")
+    TU = "TU", _("Tuesday")
+    WE = "WE", _("Wednesday")
+    TH = "TH", _("Thursday")
+    FR = "FR", _("Friday")
+    SA = "SA", _("Saturday")
+    SU = "SU", _("Sunday")
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "WEEKLY", _("Weekly")
+    MONTHLY = "MONTHLY", _("Monthly")
+
+
+def hsds_link(model, verbose_name, related_name):
+    """An optional link from a shared HSDS detail row to one of its possible owners."""
+    to_field = "hsds_id" if model in (OrganisationPage, ServicePage) else None
+    return models.ForeignKey(
+        model,
+        to_field=to_field,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
+class Location(models.Model):
+    """Where services are delivered or an organisation can be reached (HSDS `location`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = hsds_link(OrganisationPage, _("organisation"), "locations")
+    location_type = models.CharField(_("location type"), max_length=10, choices=LocationType.choices)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    alternate_name = models.CharField(_("alternate name"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    transportation = models.TextField(_("transportation"), blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    external_identifier = models.CharField(_("external identifier"), max_length=255, blank=True)
+    external_identifier_type = models.CharField(_("external identifier type"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class Address(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("location")
+    )
+    attention = models.CharField(_("attention"), max_length=255, blank=True)
+    address_1 = models.CharField(_("address line 1"), max_length=255)
+    address_2 = models.CharField(_("address line 2"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    state_province = models.CharField(_("state or province"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country (ISO 3166-1 alpha-2)"), max_length=2)
+    address_type = models.CharField(_("address type"), max_length=10, choices=LocationType.choices)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.city}"
+
+
+class ServiceAtLocation(models.Model):
+    """A service delivered at a location (HSDS `service_at_location`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        ServicePage,
+        to_field="hsds_id",
+        on_delete=models.CASCADE,
+        related_name="service_at_locations",
+        verbose_name=_("service"),
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="service_at_locations", verbose_name=_("location")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("service at location")
+        verbose_name_plural = _("services at locations")
+
+    def __str__(self) -> str:
+        return str(self.location)
+
+
+class ServiceArea(models.Model):
+    """The geographic area a service is available in, as the source describes it (HSDS `service_area`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(
+        ServicePage,
+        to_field="hsds_id",
+        on_delete=models.CASCADE,
+        related_name="service_areas",
+        verbose_name=_("service"),
+    )
+    name = models.CharField(_("name"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    extent = models.TextField(_("extent"), blank=True)
+    extent_type = models.CharField(_("extent type"), max_length=50, blank=True)
+    uri = models.CharField(_("URI"), max_length=500, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class Contact(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = hsds_link(OrganisationPage, _("organisation"), "contacts")
+    service = hsds_link(ServicePage, _("service"), "contacts")
+    service_at_location = hsds_link(ServiceAtLocation, _("service at location"), "contacts")
+    location = hsds_link(Location, _("location"), "contacts")
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    title = models.CharField(_("job title"), max_length=255, blank=True)
+    department = models.CharField(_("department"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class Phone(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    location = hsds_link(Location, _("location"), "phones")
+    service = hsds_link(ServicePage, _("service"), "phones")
+    organisation = hsds_link(OrganisationPage, _("organisation"), "phones")
+    contact = hsds_link(Contact, _("contact"), "phones")
+    service_at_location = hsds_link(ServiceAtLocation, _("service at location"), "phones")
+    number = models.CharField(_("number"), max_length=100)
+    extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
+    type = models.CharField(_("type"), max_length=20, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Schedule(models.Model):
+    """When a service, location or service-at-location is open, as an iCalendar recurrence (HSDS `schedule`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = hsds_link(ServicePage, _("service"), "schedules")
+    location = hsds_link(Location, _("location"), "schedules")
+    service_at_location = hsds_link(ServiceAtLocation, _("service at location"), "schedules")
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    dtstart = models.DateField(_("first occurrence"), null=True, blank=True)
+    timezone = models.FloatField(_("UTC offset in hours"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("number of occurrences"), null=True, blank=True)
+    wkst = models.CharField(_("week starts on"), max_length=2, choices=Weekday.choices, blank=True)
+    freq = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, blank=True)
+    interval = models.PositiveIntegerField(_("interval"), null=True, blank=True)
+    byday = models.CharField(_("days of the week"), max_length=100, blank=True)
+    byweekno = models.CharField(_("week numbers"), max_length=200, blank=True)
+    bymonthday = models.CharField(_("days of the month"), max_length=200, blank=True)
+    byyearday = models.CharField(_("days of the year"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    schedule_link = models.URLField(_("schedule link"), max_length=500, blank=True)
+    attending_type = models.CharField(_("attending type"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+
+    def __str__(self) -> str:
+        return self.description or str(self.id)
+
+
+class LanguageSupport(models.Model):
+    """A language a service, location or phone line works in, with a note (HSDS `language` object).
+
+    Unlike `Language`, the portal's vocabulary, these rows keep what the source says verbatim.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = hsds_link(ServicePage, _("service"), "language_support")
+    location = hsds_link(Location, _("location"), "language_support")
+    phone = hsds_link(Phone, _("phone"), "language_support")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    code = models.CharField(_("code (ISO 639)"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("language support")
+        verbose_name_plural = _("language support")
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class Attribute(models.Model):
+    """A taxonomy term describing any HSDS record (HSDS `attribute`), e.g. a location's accessibility.
+
+    A service's categories are not stored here but in `ServicePage.categories`, which the
+    directory filters on and editors choose from; the HSDS output shows them as attributes.
+    `link_id` is the HSDS id of the described record, of whichever table `link_entity` names.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    taxonomy_term = models.ForeignKey(
+        TaxonomyTerm, on_delete=models.PROTECT, related_name="attributes", verbose_name=_("taxonomy term")
+    )
+    link_id = models.UUIDField(_("described record's HSDS id"), db_index=True)
+    link_type = models.CharField(_("link type"), max_length=100, blank=True)
+    link_entity = models.CharField(_("described record's table"), max_length=50, blank=True)
+    value = models.TextField(_("value"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
+
+    def __str__(self) -> str:
+        return f"{self.link_entity} {self.link_id}: {self.taxonomy_term}"
