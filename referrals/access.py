@@ -1,0 +1,83 @@
+"""Who may see and change which client and referral. Every view, API endpoint and export asks here.
+
+- A client is seen by the social workers of the prison holding them and by the probation
+  officers of the office they are handed to. Nobody else reads a client record.
+- A referral is seen by those who see its client (the referring side), and, once sent, by the
+  caseworkers of the receiving organisation, who read only what the referral disclosed.
+Anything else answers 404, exactly like a record that does not exist, and the denial is audited.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cso_directory.models import OrganisationPage
+from portal.audit import record_event
+from portal.models import Outcome
+from portal.roles import Role
+from referrals.models import Client, Referral, ReferralStatus, Side
+
+AnyUser = User | AnonymousUser
+REFERRING_ROLES = (Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER)
+
+
+def organisations_where(user: AnyUser, *roles: Role) -> QuerySet:
+    """The organisations in which an active user holds one of `roles`, as a subquery."""
+    if not user.is_authenticated or not user.is_active:
+        return OrganisationPage.objects.none().values("pk")
+    return OrganisationPage.objects.filter(memberships__user=user, memberships__role__in=roles).values("pk")
+
+
+def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
+    return Client.objects.filter(
+        Q(prison__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER))
+        | Q(probation_office__in=organisations_where(user, Role.PROBATION_OFFICER))
+    )
+
+
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
+    received = Q(organisation__in=organisations_where(user, Role.CSO_CASEWORKER)) & ~Q(status=ReferralStatus.DRAFT)
+    return Referral.objects.filter(Q(client__in=clients_visible_to(user).values("pk")) | received)
+
+
+def referring_organisations_of(user: AnyUser) -> QuerySet[OrganisationPage]:
+    """The prisons and probation offices a user may refer from."""
+    return OrganisationPage.objects.filter(pk__in=organisations_where(user, *REFERRING_ROLES))
+
+
+def side_of(user: AnyUser, referral: Referral) -> str | None:
+    """Whether the user acts for the referring side or the receiving organisation of a referral."""
+    if clients_visible_to(user).filter(pk=referral.client_id).exists():
+        return Side.SENDER
+    if organisations_where(user, Role.CSO_CASEWORKER).filter(pk=referral.organisation_id).exists():
+        return Side.RECEIVER
+    return None
+
+
+def deny(user: AnyUser, object_type: str, pk) -> Http404:
+    record_event(user, "access.denied", (object_type, pk), outcome=Outcome.DENIED)
+    return Http404()
+
+
+def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.view") -> Client:
+    """The client, if the user may see it (the read is audited); otherwise 404 (audited too)."""
+    client = clients_visible_to(user).filter(pk=pk).select_related("prison", "probation_office").first()
+    if client is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, action, client)
+    return client
+
+
+def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "referral.view") -> Referral:
+    referral = (
+        referrals_visible_to(user)
+        .filter(pk=pk)
+        .select_related("client", "service", "organisation", "referring_organisation")
+        .first()
+    )
+    if referral is None:
+        raise deny(user, "referrals.referral", pk)
+    record_event(user, action, referral)
+    return referral

@@ -1,0 +1,374 @@
+"""Write verbs for clients, consent and referrals. Views, the API and commands call only these.
+
+Each verb checks permission, writes in one transaction together with its audit event, and
+sends notifications after commit. Referral transitions all go through `_transition`, which
+locks the row, so two people acting at once cannot both win.
+"""
+
+import datetime
+import difflib
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
+from portal.audit import record_event
+from portal.roles import Role
+from referrals import notifications
+from referrals.access import clients_visible_to, organisations_where, side_of
+from referrals.deadlines import response_due
+from referrals.models import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Client,
+    Consent,
+    Need,
+    ReferenceCounter,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Side,
+    name_key,
+)
+
+DUPLICATE_NAME_SIMILARITY = 0.8
+
+
+class Conflict(Exception):
+    """The referral changed since the user saw it, or the transition is not allowed from its status."""
+
+
+class ConsentRequired(ValidationError):
+    pass
+
+
+class PossibleDuplicates(ValidationError):
+    def __init__(self, candidates: list[Client]):
+        super().__init__(_("A person with the same birth date and a similar name is already recorded."))
+        self.candidates = candidates
+
+
+# Clients ---------------------------------------------------------------------------------------
+
+
+def next_reference(country: str, year: int) -> str:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(country=country, year=year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+    counter.refresh_from_db()
+    return f"{country}-{year}-{counter.last_number:06d}"
+
+
+def possible_duplicates(country: str, birth_date: datetime.date, *names: str) -> list[Client]:
+    """Clients of the country with the same birth date and a name alike across scripts."""
+    key = name_key(*names)
+    same_birth_date = Client.objects.filter(country=country, birth_date=birth_date)
+    return [
+        client
+        for client in same_birth_date
+        if difflib.SequenceMatcher(None, key, client.name_key).ratio() >= DUPLICATE_NAME_SIMILARITY
+    ]
+
+
+def require_prison_social_worker(user, prison: OrganisationPage) -> None:
+    if not organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=prison.pk).exists():
+        raise PermissionDenied(_("Only social workers of this prison can record its clients."))
+
+
+@transaction.atomic
+def create_client(user, *, prison: OrganisationPage, languages=(), confirmed_new: bool = False, **fields) -> Client:
+    """Record a person preparing for release. Refuses a likely duplicate unless `confirmed_new`."""
+    require_prison_social_worker(user, prison)
+    client = Client(prison=prison, created_by=user, **fields)
+    client.country = prison.country
+    client.full_clean(exclude=["reference", "country", "name_key", "created_by"])
+    if not confirmed_new:
+        duplicates = possible_duplicates(
+            prison.country, client.birth_date, client.first_name, client.last_name, client.other_names
+        )
+        if duplicates:
+            raise PossibleDuplicates(duplicates)
+    client.reference = next_reference(prison.country, timezone.localdate().year)
+    client.save()
+    client.languages.set(languages)
+    record_event(user, "client.create", client)
+    return client
+
+
+def require_client_access(user, client: Client) -> None:
+    if not clients_visible_to(user).filter(pk=client.pk).exists():
+        raise PermissionDenied(_("You cannot change this client's record."))
+
+
+@transaction.atomic
+def update_client(user, client: Client, *, languages=None, **fields) -> Client:
+    require_client_access(user, client)
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.full_clean(exclude=["reference", "country", "name_key", "created_by"])
+    client.save()
+    if languages is not None:
+        client.languages.set(languages)
+    record_event(user, "client.update", client, fields=sorted([*fields, *(["languages"] if languages else [])]))
+    return client
+
+
+@transaction.atomic
+def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, details: str = "") -> Need:
+    require_client_access(user, client)
+    need, _created = Need.objects.update_or_create(
+        client=client, category=category, defaults={"priority": priority, "details": details}
+    )
+    record_event(user, "need.set", client, category=category.code, priority=priority)
+    return need
+
+
+@transaction.atomic
+def remove_need(user, need: Need) -> None:
+    require_client_access(user, need.client)
+    record_event(user, "need.remove", need.client, category=need.category.code)
+    need.delete()
+
+
+# Consent ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consent(user, client: Client, **fields) -> Consent:
+    require_client_access(user, client)
+    consent = Consent(client=client, recorded_by=user, **fields)
+    consent.full_clean(exclude=["recorded_by"])
+    consent.save()
+    record_event(user, "consent.record", consent, client=str(client.pk))
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(user, consent: Consent, *, withdrawn_on: datetime.date | None = None) -> Consent:
+    """Stop further sharing: open referrals are flagged and lose what the consent allowed."""
+    require_client_access(user, consent.client)
+    if not consent.in_force:
+        raise ValidationError(_("This consent was already withdrawn."))
+    consent.withdrawn_on = withdrawn_on or timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    for referral in consent.referrals.select_for_update().filter(status__in=OPEN_STATUSES):
+        referral.consent_withdrawn = True
+        referral.disclosed = withdrawn_disclosure(referral.disclosed)
+        referral.version += 1
+        referral.save(update_fields=["consent_withdrawn", "disclosed", "version", "updated_at"])
+        notifications.notify(referral, "consent_withdrawn")
+    record_event(user, "consent.withdraw", consent, client=str(consent.client_id))
+    return consent
+
+
+def consent_in_force(client: Client, organisation: OrganisationPage) -> Consent | None:
+    return next((consent for consent in client.consents.all() if consent.covers(organisation)), None)
+
+
+# Disclosure ------------------------------------------------------------------------------------
+
+
+def build_disclosure(client: Client, need: Need | None, consent: Consent | None) -> dict:
+    """Exactly what the receiving organisation will see. Never offence, risk or prison data."""
+    disclosure: dict = {"reference": client.reference}
+    if consent is None or consent.share_basic_profile:
+        disclosure |= {
+            "first_name": client.first_name,
+            "sex": client.sex,
+            "age_band": client.age_band,
+            "languages": [language.code for language in client.languages.all()],
+        }
+    if need is not None:
+        disclosure["need"] = {"category": need.category.name, "priority": need.priority}
+        if consent is not None and consent.share_needs_details and need.details:
+            disclosure["need"]["details"] = need.details
+    if consent is not None and consent.share_contact_route and client.contact_route:
+        disclosure["contact_route"] = client.contact_route
+    return disclosure
+
+
+def withdrawn_disclosure(disclosed: dict) -> dict:
+    """What stays visible after consent is withdrawn: the reference, to close the case."""
+    return {"reference": disclosed.get("reference", ""), "consent_withdrawn": True}
+
+
+# Referrals -------------------------------------------------------------------------------------
+
+
+def referring_organisation_for(user, client: Client) -> OrganisationPage:
+    if organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=client.prison_id).exists():
+        return client.prison
+    if client.probation_office and (
+        organisations_where(user, Role.PROBATION_OFFICER).filter(pk=client.probation_office_id).exists()
+    ):
+        return client.probation_office
+    raise PermissionDenied(_("Only the prison or probation office of this client can refer them."))
+
+
+@transaction.atomic
+def create_referral(
+    user, client: Client, service: ServicePage, *, need: Need | None = None, note: str = "", family_group=None
+) -> Referral:
+    """A draft referral; nothing is shared until it is sent."""
+    referring = referring_organisation_for(user, client)
+    if not service.live:
+        raise ValidationError(_("This service is no longer listed in the directory."))
+    if need is not None and need.client_id != client.pk:
+        raise ValidationError(_("This need belongs to another client."))
+    referral = Referral.objects.create(
+        client=client,
+        service=service,
+        referring_organisation=referring,
+        created_by=user,
+        need=need,
+        note=note,
+        family_group=family_group,
+    )
+    ReferralEvent.objects.create(
+        referral=referral, verb="create", from_status="", to_status=referral.status, actor=user
+    )
+    record_event(user, "referral.create", referral, client=str(client.pk))
+    return referral
+
+
+def lock_for_transition(referral: Referral, verb: str, expected_version: int | None) -> Referral:
+    locked = Referral.objects.select_for_update().select_related("client", "organisation").get(pk=referral.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("Someone else changed this referral in the meantime. Reload it and try again."))
+    allowed_from, _to, _side = TRANSITIONS[verb]
+    if locked.status not in allowed_from:
+        raise Conflict(
+            _("A referral that is “%(status)s” cannot be %(verb)s.")
+            % {"status": locked.get_status_display(), "verb": VERB_LABELS[verb]}
+        )
+    return locked
+
+
+VERB_LABELS = {
+    "send": _("sent"),
+    "accept": _("accepted"),
+    "decline": _("declined"),
+    "start": _("started"),
+    "complete": _("completed"),
+    "not_complete": _("closed as not completed"),
+    "withdraw": _("withdrawn"),
+    "expire": _("expired"),
+}
+
+
+def _transition(user, referral: Referral, verb: str, *, expected_version=None, note: str = "", **changes) -> Referral:
+    """Move a referral along the TRANSITIONS table: lock, check, write, audit, notify after commit."""
+    allowed_from, to_status, side = TRANSITIONS[verb]
+    if side != Side.SYSTEM and side_of(user, referral) != side:
+        raise PermissionDenied(_("You cannot do this on this referral."))
+    locked = lock_for_transition(referral, verb, expected_version)
+    from_status = locked.status
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.status = to_status
+    locked.version += 1
+    locked.save()
+    ReferralEvent.objects.create(
+        referral=locked, verb=verb, from_status=from_status, to_status=to_status, actor=user, note=note
+    )
+    record_event(user, f"referral.{verb}", locked, from_status=from_status, to_status=to_status)
+    notifications.notify(locked, verb)
+    return locked
+
+
+@transaction.atomic
+def send_referral(user, referral: Referral, *, override_reason: str = "", expected_version=None) -> Referral:
+    """Share the disclosure snapshot with the service; needs consent in force or a permitted override."""
+    client = referral.client
+    consent = consent_in_force(client, referral.organisation)
+    if consent is None and not override_reason.strip():
+        raise ConsentRequired(
+            _("This person has no consent in force for sharing with this kind of organisation. Record consent first.")
+        )
+    if consent is None and not user.has_perm("referrals.override_consent"):
+        raise PermissionDenied(_("You are not permitted to send a referral without consent."))
+    today = timezone.localdate()
+    return _transition(
+        user,
+        referral,
+        "send",
+        expected_version=expected_version,
+        note=override_reason,
+        consent=consent,
+        consent_override_reason=override_reason if consent is None else "",
+        disclosed=build_disclosure(client, referral.need, consent),
+        sent_at=timezone.now(),
+        response_due=response_due(today, client.country),
+    )
+
+
+@transaction.atomic
+def send_family_referrals(user, mother: Client, children: Iterable[Client], service: ServicePage, **kwargs):
+    """Refer a mother and her children together: linked by one family group, answered together or apart."""
+    group = uuid.uuid4()
+    members = [mother, *children]
+    if any(child.mother_id != mother.pk for child in members[1:]):
+        raise ValidationError(_("Only the mother's own children can be referred with her."))
+    referrals = [create_referral(user, member, service, family_group=group, **kwargs) for member in members]
+    return [send_referral(user, referral) for referral in referrals]
+
+
+@transaction.atomic
+def accept_referral(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
+    return _transition(user, referral, "accept", expected_version=expected_version, note=note, response_note=note)
+
+
+@transaction.atomic
+def decline_referral(user, referral: Referral, *, reason: str, note: str = "", expected_version=None) -> Referral:
+    if not reason:
+        raise ValidationError({"reason": _("Choose why the referral is declined.")})
+    return _transition(
+        user,
+        referral,
+        "decline",
+        expected_version=expected_version,
+        note=note,
+        decline_reason=reason,
+        response_note=note,
+    )
+
+
+@transaction.atomic
+def start_referral(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
+    return _transition(user, referral, "start", expected_version=expected_version, note=note)
+
+
+@transaction.atomic
+def complete_referral(user, referral: Referral, *, outcome: str, note: str = "", expected_version=None) -> Referral:
+    if not outcome:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    return _transition(
+        user, referral, "complete", expected_version=expected_version, note=note, outcome=outcome, outcome_note=note
+    )
+
+
+@transaction.atomic
+def close_referral_not_completed(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
+    return _transition(user, referral, "not_complete", expected_version=expected_version, note=note, outcome_note=note)
+
+
+@transaction.atomic
+def withdraw_referral(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
+    return _transition(user, referral, "withdraw", expected_version=expected_version, note=note)
+
+
+def expire_overdue_referrals(today: datetime.date | None = None) -> list[Referral]:
+    """Expire every sent referral whose answer is overdue; run daily by `expire_referrals`."""
+    today = today or timezone.localdate()
+    expired = []
+    for referral in Referral.objects.filter(status=ReferralStatus.SENT, response_due__lt=today):
+        with transaction.atomic():
+            try:
+                expired.append(_transition(None, referral, "expire"))
+            except Conflict:
+                continue  # answered while we were expiring the others
+    return expired

@@ -1,0 +1,335 @@
+"""Clients (people preparing for release), their needs and consent, and referrals to services.
+
+A client is held by a prison organisation and may be handed to a probation office; a CSO
+never reads a client: it reads the snapshot its referral disclosed (see `Referral.disclosed`).
+"""
+
+import uuid
+
+from anyascii import anyascii
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
+from portal.countries import Country
+
+
+def private_storage():
+    """Files only a permission-checked view may serve; never under MEDIA_URL."""
+    return storages["private"]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+def name_key(*names: str) -> str:
+    """Names reduced to lower-case Latin letters, so Cyrillic, Arabic and Latin spellings compare."""
+    return " ".join(anyascii(name).lower() for name in names if name).strip()
+
+
+class Client(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)
+    prison = models.ForeignKey(
+        OrganisationPage,
+        on_delete=models.PROTECT,
+        related_name="prison_clients",
+        limit_choices_to={"kind": OrganisationKind.PRISON},
+        verbose_name=_("prison"),
+    )
+    probation_office = models.ForeignKey(
+        OrganisationPage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="probation_clients",
+        limit_choices_to={"kind": OrganisationKind.PROBATION},
+        verbose_name=_("probation office"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    other_names = models.CharField(
+        _("names in other scripts"),
+        max_length=300,
+        blank=True,
+        help_text=_("The same names as written in another script, e.g. Cyrillic, Arabic or Latin."),
+    )
+    name_key = models.CharField(max_length=400, editable=False, db_index=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"), db_index=True)
+    expected_release_date = models.DateField(_("expected release date"), null=True, blank=True, db_index=True)
+    region_of_return = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region of return")
+    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages"))
+    contact_route = models.TextField(
+        _("how to reach the person"),
+        blank=True,
+        help_text=_("Shared with a service only when consent covers the contact route."),
+    )
+    mother = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("mother"),
+    )
+    risk_notes = models.TextField(
+        _("risk and offence notes"), blank=True, help_text=_("Seen by prison and probation staff only, never by a CSO.")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        self.country = self.prison.country
+        self.name_key = name_key(self.first_name, self.last_name, self.other_names)
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        birthday_passed = (today.month, today.day) >= (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - (0 if birthday_passed else 1)
+
+    @property
+    def age_band(self) -> str:
+        return age_band(self.age)
+
+
+AGE_BANDS = ((0, 13, "0–13"), (14, 17, "14–17"), (18, 24, "18–24"), (25, 34, "25–34"), (35, 49, "35–49"))
+
+
+def age_band(age: int) -> str:
+    """The age bands the programme reports in; a CSO sees the band, never the birth date."""
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return "50+"
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to a client reference, per country and year (KZ-2026-000123)."""
+
+    country = models.CharField(max_length=2, choices=Country.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "year"], name="unique_reference_counter")]
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Need(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="needs")
+    category = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        ordering = ["client", "category__name"]
+        constraints = [models.UniqueConstraint(fields=["client", "category"], name="one_need_per_pathway")]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.get_priority_display()})"
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("Signed form")
+    VERBAL_WITNESSED = "verbal_witnessed", _("Verbal, witnessed")
+    THUMBPRINT = "thumbprint", _("Thumbprint")
+    GUARDIAN = "guardian", _("Given by a parent or guardian")
+
+
+class Consent(models.Model):
+    """What the person agreed may be shared, with which kinds of organisation, and until when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    share_basic_profile = models.BooleanField(_("basic profile (first name, sex, age band, languages)"), default=True)
+    share_contact_route = models.BooleanField(_("how to reach the person"), default=False)
+    share_needs_details = models.BooleanField(_("details of the needs"), default=False)
+    organisation_kinds = models.JSONField(_("kinds of organisation it may be shared with"), default=list)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    method = models.CharField(_("how it was obtained"), max_length=20, choices=ConsentMethod.choices)
+    evidence = models.FileField(_("evidence"), upload_to="consent-evidence/%Y/", storage=private_storage, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-recorded_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.given_on}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_on is None
+
+    def covers(self, organisation: OrganisationPage) -> bool:
+        return self.in_force and organisation.kind in self.organisation_kinds
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Not completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+class Side(models.TextChoices):
+    """Who may take a transition: the referring side or the receiving organisation."""
+
+    SENDER = "sender", _("Referring organisation")
+    RECEIVER = "receiver", _("Receiving organisation")
+    SYSTEM = "system", _("The portal")
+
+
+# The one table of allowed transitions: verb → (from statuses, to status, who may do it).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "send": ((ReferralStatus.DRAFT,), ReferralStatus.SENT, Side.SENDER),
+    "accept": ((ReferralStatus.SENT,), ReferralStatus.ACCEPTED, Side.RECEIVER),
+    "decline": ((ReferralStatus.SENT,), ReferralStatus.DECLINED, Side.RECEIVER),
+    "start": ((ReferralStatus.ACCEPTED,), ReferralStatus.IN_PROGRESS, Side.RECEIVER),
+    "complete": ((ReferralStatus.IN_PROGRESS,), ReferralStatus.COMPLETED, Side.RECEIVER),
+    "not_complete": (
+        (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+        ReferralStatus.NOT_COMPLETED,
+        Side.RECEIVER,
+    ),
+    "withdraw": (
+        (ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+        ReferralStatus.WITHDRAWN,
+        Side.SENDER,
+    ),
+    "expire": ((ReferralStatus.SENT,), ReferralStatus.EXPIRED, Side.SYSTEM),
+}
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("No capacity at the moment")
+    NOT_ELIGIBLE = "not_eligible", _("Person not eligible for this service")
+    OUT_OF_AREA = "out_of_area", _("Outside the area we serve")
+    NOT_REACHABLE = "not_reachable", _("Could not reach the person")
+    PERSON_DECLINED = "person_declined", _("The person declined the service")
+    OTHER = "other", _("Other reason")
+
+
+class Outcome(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey(ServicePage, on_delete=models.PROTECT, related_name="referrals")
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.PROTECT, related_name="received_referrals", editable=False
+    )
+    referring_organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.PROTECT, related_name="sent_referrals"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, db_index=True
+    )
+    need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
+    note = models.TextField(_("note to the service"), blank=True)
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    consent_override_reason = models.TextField(_("reason for sending without consent"), blank=True)
+    consent_withdrawn = models.BooleanField(_("consent withdrawn since sending"), default=False)
+    disclosed = models.JSONField(_("what the service was shown"), default=dict, blank=True)
+    family_group = models.UUIDField(_("family group"), null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    response_due = models.DateField(_("answer due by"), null=True, blank=True, db_index=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason.choices, blank=True)
+    response_note = models.TextField(_("note from the service"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        permissions = [("override_consent", _("Can send a referral without consent, giving a reason"))]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.service}"
+
+    def save(self, *args, **kwargs):
+        self.organisation_id = self.service.organisation_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status == ReferralStatus.SENT
+            and self.response_due is not None
+            and (self.response_due < timezone.localdate())
+        )
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral's timeline: every transition, with who took it and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Notification(models.Model):
+    """An in-app notice to one user about one referral; the same notice may also go by email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notifications")
+    verb = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]

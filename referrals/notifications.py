@@ -1,0 +1,67 @@
+"""Who hears about a referral's step: an in-app notice at once, an email by background job after commit."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks import task
+
+from portal.roles import Role
+from referrals.models import Notification, Referral
+
+# Which side hears about each step: the receiving organisation's caseworkers or the referrer.
+TO_RECEIVER = {"send", "withdraw", "consent_withdrawn"}
+TO_SENDER = {"accept", "decline", "complete", "not_complete", "expire", "overdue"}
+# Subjects name the service and the step; never the person (emails leave the portal).
+SUBJECTS = {
+    "send": gettext_lazy("New referral for %(service)s"),
+    "withdraw": gettext_lazy("Referral to %(service)s withdrawn"),
+    "consent_withdrawn": gettext_lazy("Consent withdrawn for a referral to %(service)s"),
+    "accept": gettext_lazy("Referral to %(service)s accepted"),
+    "decline": gettext_lazy("Referral to %(service)s declined"),
+    "complete": gettext_lazy("Referral to %(service)s completed"),
+    "not_complete": gettext_lazy("Referral to %(service)s closed as not completed"),
+    "expire": gettext_lazy("Referral to %(service)s expired without an answer"),
+    "overdue": gettext_lazy("Answer overdue for a referral to %(service)s"),
+}
+
+
+def recipients(referral: Referral, verb: str):
+    users = get_user_model().objects.filter(is_active=True)
+    if verb in TO_RECEIVER:
+        return users.filter(
+            memberships__organisation=referral.organisation_id, memberships__role=Role.CSO_CASEWORKER
+        ).distinct()
+    if verb in TO_SENDER:
+        return users.filter(pk=referral.created_by_id)
+    return users.none()
+
+
+def notify(referral: Referral, verb: str) -> list[Notification]:
+    """Write the in-app notices now (same transaction) and queue their emails for after commit."""
+    notices = Notification.objects.bulk_create(
+        Notification(user=user, referral=referral, verb=verb) for user in recipients(referral, verb)
+    )
+    for notice in notices:
+        transaction.on_commit(lambda pk=notice.pk: send_notification_email.enqueue(pk))
+    return notices
+
+
+def subject_for(notice: Notification) -> str:
+    return str(SUBJECTS[notice.verb]) % {"service": notice.referral.service.title}
+
+
+@task()
+def send_notification_email(notification_id: int) -> None:
+    notice = Notification.objects.select_related("user", "referral__service").get(pk=notification_id)
+    if not notice.user.email:
+        return
+    send_mail(
+        subject=subject_for(notice),
+        message=_("Sign in to the portal to see the referral: %(url)s")
+        % {"url": f"{settings.WAGTAILADMIN_BASE_URL}/referrals/{notice.referral_id}/"},
+        from_email=None,
+        recipient_list=[notice.user.email],
+    )
