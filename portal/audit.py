@@ -17,15 +17,14 @@ class Origin:
     channel: str = "web"  # web, api, websocket, command
 
 
-current_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar(
-    "audit_origin", default=Origin(channel="command")
-)
+COMMAND_ORIGIN = Origin(channel="command")
+current_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("audit_origin", default=None)
 
 
 def record_event(actor, action: str, obj, *, outcome: str = Outcome.ALLOWED, **detail) -> AuditEvent:
     """Append one audit event about `obj` (a model instance, or a (type, id) pair for denials)."""
     object_type, object_id = obj if isinstance(obj, tuple) else (obj._meta.label_lower, obj.pk)
-    origin = current_origin.get()
+    origin = current_origin.get() or COMMAND_ORIGIN
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

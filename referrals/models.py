@@ -133,6 +133,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["country", "year"], name="unique_reference_counter")]
 
+    def __str__(self) -> str:
+        return f"{self.country}-{self.year}: {self.last_number}"
+
 
 class Priority(models.TextChoices):
     HIGH = "high", _("High")
@@ -320,6 +323,9 @@ class ReferralEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.verb}: {self.from_status} → {self.to_status}"
+
 
 class Notification(models.Model):
     """An in-app notice to one user about one referral; the same notice may also go by email."""
@@ -333,3 +339,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} · {self.referral_id}"
