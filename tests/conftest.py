@@ -1,0 +1,63 @@
+"""Fixtures shared by the whole suite: the PostgreSQL + Redis guard and the browser."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+BROWSER_FIXTURES = {"browser", "page"}
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgresql_and_redis():
+    """The suite runs on the production stack; `make test` provides it."""
+    if connection.vendor != "postgresql":
+        pytest.exit(f"The tests need PostgreSQL, not {connection.vendor}: set DATABASE_URL or run `make test`.", 3)
+    if settings.CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":
+        pytest.exit("The tests need the Redis channel layer: set REDIS_URL or run `make test`.", 3)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last, after pytest-django has put the database tests in order.
+
+    Playwright's sync API leaves its event loop marked as running in the main thread from the
+    browser's start to the end of the session. Any test after it would see an async context:
+    pytest-asyncio could not start its own loop, and async_to_sync and the ORM would refuse.
+    """
+    items.sort(key=lambda item: bool(BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ()))))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # From here on the main thread looks async to Django (see above), yet the browser tests
+    # call the ORM synchronously, as do pytest-django's database fixtures. Allowing it is safe
+    # only because the browser tests run last: set here, it never reaches the other tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
