@@ -1,0 +1,346 @@
+"""`manage.py load_demo_data`: a realistic directory and a login for every role, loaded once only."""
+
+import io
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.db import models, transaction
+from django.db.models import Q
+from django.test import override_settings
+from wagtail.models import Page, Revision
+
+from cso_directory.management.commands import load_demo_data
+from cso_directory.models import (
+    Capacity,
+    Delivery,
+    Language,
+    Membership,
+    OrganisationKind,
+    OrganisationPage,
+    Region,
+    ServicePage,
+    ServiceStatus,
+    SexServed,
+    TaxonomyTerm,
+)
+from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
+from portal.countries import Country
+from portal.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+# Stems, so that "terrorism" and "экстремизм" are caught as well as the words the issue names.
+STIGMATISING_WORDS = (
+    "terroris",
+    "extremis",
+    "foreign fighter",
+    "إرهاب",
+    "متطرف",
+    "تیرۆر",
+    "توندڕەو",
+    "террорис",
+    "экстремис",
+    "ифротгаро",
+)
+ROLE_KINDS = {
+    Role.PRISON_SOCIAL_WORKER: OrganisationKind.PRISON,
+    Role.CSO_CASEWORKER: OrganisationKind.CSO,
+    Role.CSO_EDITOR: OrganisationKind.CSO,
+    Role.PROBATION_OFFICER: OrganisationKind.PROBATION,
+    Role.NATIONAL_COORDINATOR: OrganisationKind.COORDINATION,
+}
+PHONE_PREFIXES = {
+    Country.IRAQ: "+964 ",
+    Country.KAZAKHSTAN: "+7 ",
+    Country.KYRGYZSTAN: "+996 ",
+    Country.TAJIKISTAN: "+992 ",
+}
+KURDISTAN_REGIONS = {"IQ-AR", "IQ-DA", "IQ-SU"}
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+SORANI_LETTERS = re.compile("[ێۆڕڵە]")
+CYRILLIC_SCRIPT = re.compile("[\u0400-\u04ff]")
+
+
+class Boom(Exception):
+    pass
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_refuses_to_run_in_production():
+    with override_settings(PORTAL_ENV="production"), pytest.raises(CommandError, match="--force"):
+        call_command("load_demo_data", stdout=io.StringIO())
+
+    assert not OrganisationPage.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_force_runs_it_in_production(monkeypatch):
+    def reached_the_loading(*args, **kwargs):
+        raise Boom
+
+    monkeypatch.setattr(load_demo_data, "ensure_organisation", reached_the_loading)
+
+    with override_settings(PORTAL_ENV="production"), pytest.raises(Boom):
+        call_command("load_demo_data", "--force", stdout=io.StringIO())
+
+
+def test_a_failure_midway_leaves_nothing_loaded(monkeypatch):
+    before = row_counts()
+
+    def fail_after_the_first_organisation(organisation, entries, references):
+        assert OrganisationPage.objects.filter(pk=organisation.pk).exists()
+        raise Boom
+
+    monkeypatch.setattr(load_demo_data, "ensure_services", fail_after_the_first_organisation)
+
+    with pytest.raises(Boom):
+        call_command("load_demo_data", stdout=io.StringIO())
+
+    assert row_counts() == before
+
+
+@pytest.fixture(scope="class")
+def demo_output(django_db_setup, django_db_blocker):
+    """Load the demo data once for the whole class, in a transaction rolled back after it."""
+    # The slow default hasher would make signing in as every demo user take half a minute.
+    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with fast_hashing, django_db_blocker.unblock(), transaction.atomic():
+        output = io.StringIO()
+        call_command("load_demo_data", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
+def printed_password(output: str) -> str:
+    match = re.search(r"^Password for every demo login: (\S+)$", output, re.MULTILINE)
+    assert match, output
+    return match.group(1)
+
+
+def printed_logins(output: str) -> list[list[str]]:
+    """The rows of the printed table of logins, split on runs of two or more spaces."""
+    lines = output.split("\n")
+    start = next(index for index, line in enumerate(lines) if line.split()[:2] == ["username", "role"])
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        rows.append(re.split(r"\s{2,}", line.strip()))
+    return rows
+
+
+def live_services():
+    return ServicePage.objects.live()
+
+
+def services_available_in(region: Region):
+    # As the directory's region filter: no regions named means wherever the organisation works.
+    return live_services().filter(Q(regions=region) | Q(regions__isnull=True, organisation__regions=region)).distinct()
+
+
+def services_available_at_age(age: int):
+    return live_services().filter(
+        Q(minimum_age__isnull=True) | Q(minimum_age__lte=age), Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+    )
+
+
+def public_texts(page) -> list[str]:
+    fields = page._meta.concrete_fields
+    return [getattr(page, field.name) for field in fields if isinstance(field, models.CharField | models.TextField)]
+
+
+def assert_narrows(queryset, total: int, label: str) -> None:
+    """A filter value narrows the directory: some services have it, not all."""
+    assert 0 < queryset.count() < total, label
+
+
+@pytest.mark.usefixtures("demo_output")
+class TestLoadedDemoData:
+    def test_organisations_and_services_in_all_four_countries(self):
+        organisations = OrganisationPage.objects.live()
+        assert organisations.count() >= 40
+        assert live_services().count() >= 120
+        for country in Country:
+            assert organisations.filter(country=country).count() >= 5, country
+            assert live_services().filter(organisation__country=country).count() >= 15, country
+            assert organisations.filter(country=country, kind=OrganisationKind.COORDINATION).count() == 1, country
+        assert set(organisations.values_list("kind", flat=True)) == set(OrganisationKind.values)
+        assert organisations.filter(regions__code__in=KURDISTAN_REGIONS).exists()
+
+    def test_every_pathway_has_services_in_at_least_two_countries(self):
+        pathways = TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID)
+        assert pathways.count() == 12
+        for pathway in pathways:
+            countries = set(live_services().filter(categories=pathway).values_list("organisation__country", flat=True))
+            assert len(countries) >= 2, pathway.code
+
+    def test_every_page_is_live_with_one_published_revision(self):
+        pages = Page.objects.type(OrganisationPage, ServicePage)
+        assert pages.count() == OrganisationPage.objects.count() + ServicePage.objects.count()
+        for page in pages:
+            assert page.live, page
+            assert page.live_revision_id == page.latest_revision_id is not None, page
+            assert not page.has_unpublished_changes, page
+        page_ids = [str(pk) for pk in pages.values_list("pk", flat=True)]
+        assert Revision.page_revisions.filter(object_id__in=page_ids).count() == pages.count()
+
+    def test_every_role_has_a_login_in_at_least_two_countries(self):
+        for role in Role:
+            countries = set(Membership.objects.filter(role=role).values_list("organisation__country", flat=True))
+            assert len(countries) >= 2, role
+            assert {Country.KAZAKHSTAN, Country.IRAQ} <= countries, role
+        coordinated = Membership.objects.filter(role=Role.NATIONAL_COORDINATOR).values_list(
+            "organisation__country", flat=True
+        )
+        assert set(coordinated) == set(Country.values)
+
+    def test_members_belong_to_the_kind_of_organisation_their_role_works_in(self):
+        for membership in Membership.objects.select_related("organisation"):
+            assert membership.organisation.kind == ROLE_KINDS[membership.role], membership
+
+    def test_coordinators_and_editors_get_their_admin_groups(self):
+        coordinator = get_user_model().objects.get(username="kz.coordinator")
+        editor = get_user_model().objects.get(username="iq.cso.editor")
+
+        assert coordinator.groups.filter(coordinated_country__country=Country.KAZAKHSTAN).exists()
+        assert editor.groups.filter(edited_organisation__memberships__user=editor).exists()
+
+    def test_every_printed_login_signs_in_with_the_printed_password(self, client, demo_output):
+        password = printed_password(demo_output)
+        validate_password(password)
+        usernames = [row[0] for row in printed_logins(demo_output)]
+
+        assert sorted(usernames) == sorted(get_user_model().objects.values_list("username", flat=True))
+        assert get_user_model().objects.get(username="admin").is_superuser
+        for username in usernames:
+            assert client.login(username=username, password=password), username
+            client.logout()
+
+    def test_the_table_names_role_organisation_and_country_and_the_urls_follow(self, demo_output):
+        rows = {row[0]: row for row in printed_logins(demo_output)}
+
+        assert rows["kz.social.worker"][1:] == [
+            str(Role.PRISON_SOCIAL_WORKER.label),
+            Membership.objects.get(user__username="kz.social.worker").organisation.title,
+            str(Country.KAZAKHSTAN.label),
+        ]
+        for path in ("/", "/directory/", "/admin/", "/accounts/login/"):
+            assert re.search(rf"http://127\.0\.0\.1:\d+{path}(\s|$)", demo_output), path
+
+    def test_every_filter_value_is_on_some_services_and_not_on_others(self):
+        total = live_services().count()
+        choice_fields = {
+            "sex_served": SexServed,
+            "delivery": Delivery,
+            "capacity": Capacity,
+            "status": ServiceStatus,
+            "organisation__country": Country,
+        }
+        for field, choices in choice_fields.items():
+            for value in choices.values:
+                assert_narrows(live_services().filter(**{field: value}), total, f"{field}={value}")
+        for term in TaxonomyTerm.objects.filter(taxonomy_id__in=[PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID]):
+            field = "sensitive_attributes" if term.is_sensitive else "categories"
+            assert_narrows(live_services().filter(**{field: term}), total, term.code)
+        for language in Language.objects.all():
+            assert_narrows(live_services().filter(languages=language), total, language.code)
+        named_regions = Region.objects.filter(Q(services__isnull=False) | Q(organisations__isnull=False)).distinct()
+        assert named_regions.count() >= 30
+        for region in named_regions:
+            assert_narrows(services_available_in(region), total, region.code)
+        assert_narrows(live_services().filter(regions__isnull=True), total, "services without regions")
+        for age in (2, 10, 16, 30, 70):
+            assert_narrows(services_available_at_age(age), total, f"age {age}")
+
+    def test_age_limits_vary(self):
+        assert live_services().filter(minimum_age__isnull=True, maximum_age__isnull=True).exists()
+        assert live_services().filter(minimum_age=18, maximum_age__isnull=True).exists()
+        assert live_services().filter(minimum_age=0, maximum_age=17).exists()
+
+    def test_organisations_verified_on_different_dates_and_some_not_yet(self):
+        organisations = OrganisationPage.objects.live()
+        assert organisations.filter(verified_on__isnull=True).exists()
+        assert organisations.values("verified_on").distinct().count() >= 10
+
+    def test_womens_services_are_for_women_and_childrens_services_for_children(self):
+        womens = live_services().filter(categories__code="women")
+        childrens = live_services().filter(categories__code="children")
+
+        assert womens.exists()
+        assert not womens.exclude(sex_served=SexServed.FEMALE).exists()
+        assert childrens.filter(maximum_age__lte=17).exists()
+        assert not childrens.filter(maximum_age__gt=17).exists()
+
+    def test_codes_come_from_the_right_taxonomy_and_regions_from_the_organisations_country(self):
+        for service in live_services().prefetch_related("categories", "sensitive_attributes", "regions"):
+            assert service.categories.exists(), service
+            assert {term.taxonomy_id for term in service.categories.all()} == {PATHWAYS_TAXONOMY_ID}, service
+            assert all(term.is_sensitive for term in service.sensitive_attributes.all()), service
+            assert {region.country for region in service.regions.all()} <= {service.organisation.country}, service
+        for organisation in OrganisationPage.objects.prefetch_related("regions"):
+            assert {region.country for region in organisation.regions.all()} == {organisation.country}, organisation
+
+    def test_names_and_descriptions_in_english_and_the_local_language(self):
+        for organisation in OrganisationPage.objects.prefetch_related("regions"):
+            local_text = organisation.local_name + organisation.description_local
+            if organisation.country == Country.IRAQ:
+                assert ARABIC_SCRIPT.search(local_text), organisation
+                if {region.code for region in organisation.regions.all()} <= KURDISTAN_REGIONS:
+                    assert SORANI_LETTERS.search(local_text), organisation
+            else:
+                assert CYRILLIC_SCRIPT.search(local_text), organisation
+            for page in [organisation, *organisation.services.all()]:
+                assert page.title and page.description and page.local_name and page.description_local, page
+                assert not CYRILLIC_SCRIPT.search(page.title + page.description), page
+                assert not ARABIC_SCRIPT.search(page.title + page.description), page
+
+    def test_no_public_text_labels_anyone(self):
+        pages = [*OrganisationPage.objects.all(), *ServicePage.objects.all()]
+        staff_terms = TaxonomyTerm.objects.filter(taxonomy_id=STAFF_ATTRIBUTES_TAXONOMY_ID)
+        texts = [text for page in pages for text in public_texts(page)]
+        texts += [term.name + " " + term.description for term in staff_terms]
+        assert len(texts) > 1000
+        for text in texts:
+            for word in STIGMATISING_WORDS:
+                assert word not in text.lower(), text
+
+    def test_contacts_are_fictional(self):
+        for organisation in OrganisationPage.objects.all():
+            assert organisation.phone.startswith(PHONE_PREFIXES[organisation.country]), organisation
+            assert organisation.address, organisation
+            if organisation.email:
+                assert organisation.email.endswith(".example.org"), organisation
+            if organisation.website:
+                assert urlparse(organisation.website).hostname.endswith(".example.org"), organisation
+        assert OrganisationPage.objects.exclude(email="").count() >= 30
+        for user in get_user_model().objects.all():
+            assert user.email.endswith("@example.org"), user
+
+    def test_keyword_search_finds_services(self):
+        found = {service.title for service in live_services().search("literacy")}
+
+        assert "Adult literacy evening classes" in found
+        assert "Literacy and numeracy for adults" in found
+
+    def test_a_second_run_changes_nothing(self, django_assert_max_num_queries):
+        before = row_counts()
+        pages = list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "last_published_at"))
+        users = list(get_user_model().objects.order_by("pk").values_list("pk", "password", "last_login"))
+        output = io.StringIO()
+
+        # A first run takes some 20,000 queries; a second only looks.
+        with django_assert_max_num_queries(500):
+            call_command("load_demo_data", stdout=output)
+
+        assert row_counts() == before
+        assert list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "last_published_at")) == pages
+        assert list(get_user_model().objects.order_by("pk").values_list("pk", "password", "last_login")) == users
+        assert "(0 new)" in output.getvalue()
