@@ -9,4 +9,5 @@ class Role(models.TextChoices):
     CSO_CASEWORKER = "cso_caseworker", _("CSO caseworker")
     CSO_EDITOR = "cso_editor", _("CSO editor")
     PROBATION_OFFICER = "probation_officer", _("Probation officer")
+    PROBATION_SUPERVISOR = "probation_supervisor", _("Probation supervisor")
     NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")

@@ -1,3 +1,5 @@
 """WebSocket routes of every app, gathered for the ASGI application."""
 
-websocket_urlpatterns: list = []
+from aftercare.routing import websocket_urlpatterns as aftercare_websockets
+
+websocket_urlpatterns = [*aftercare_websockets]

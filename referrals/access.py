@@ -1,7 +1,8 @@
 """Who may see and change which client and referral. Every view, API endpoint and export asks here.
 
-- A client is seen by the social workers of the prison holding them and by the probation
-  officers of the office they are handed to. Nobody else reads a client record.
+- A client is seen by the social workers of the prison holding them (until the access period
+  after handover ends) and by the probation staff of the office they are handed to. Nobody
+  else reads a client record.
 - A referral is seen by those who see its client (the referring side), and, once sent, by the
   caseworkers of the receiving organisation, who read only what the referral disclosed.
 Anything else answers 404, exactly like a record that does not exist, and the denial is audited.
@@ -12,6 +13,7 @@ import uuid
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cso_directory.models import OrganisationPage
 from portal.audit import record_event
@@ -31,10 +33,11 @@ def organisations_where(user: AnyUser, *roles: Role) -> QuerySet:
 
 
 def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
-    return Client.objects.filter(
-        Q(prison__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER))
-        | Q(probation_office__in=organisations_where(user, Role.PROBATION_OFFICER))
+    held = Q(prison__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)) & (
+        Q(prison_access_until__isnull=True) | Q(prison_access_until__gte=timezone.localdate())
     )
+    supervised = Q(probation_office__in=organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR))
+    return Client.objects.filter(held | supervised)
 
 
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:

@@ -81,6 +81,10 @@ class Client(models.Model):
         related_name="children",
         verbose_name=_("mother"),
     )
+    prison_access_until = models.DateField(
+        _("prison keeps read access until"), null=True, blank=True, editable=False,
+        help_text=_("Set at handover to probation; after this date the prison no longer sees the client."),
+    )
     risk_notes = models.TextField(
         _("risk and offence notes"), blank=True, help_text=_("Seen by prison and probation staff only, never by a CSO.")
     )

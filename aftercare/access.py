@@ -1,0 +1,85 @@
+"""Who is on a client's case team, and which case notes and cases each member sees.
+
+The case team: the holding prison (until its access ends), the probation office, and every
+CSO with an accepted referral for the client whose consent still stands. CSOs see only notes
+the author made visible to the whole team; everyone sees their own organisation's notes.
+"""
+
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
+from cso_directory.models import OrganisationPage
+from portal.audit import record_event
+from portal.roles import Role
+from referrals.access import AnyUser, clients_visible_to, deny, organisations_where
+from referrals.models import Client, ReferralStatus
+
+TEAM_REFERRAL_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
+TEAM_ROLES = (
+    Role.PRISON_SOCIAL_WORKER,
+    Role.PROBATION_OFFICER,
+    Role.PROBATION_SUPERVISOR,
+    Role.CSO_CASEWORKER,
+)
+
+
+def supporting_referrals(user: AnyUser) -> Q:
+    return Q(
+        referrals__organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+        referrals__status__in=TEAM_REFERRAL_STATUSES,
+        referrals__consent_withdrawn=False,
+    )
+
+
+def team_clients_of(user: AnyUser) -> QuerySet[Client]:
+    """Clients on whose case team the user is."""
+    supported = Client.objects.filter(supporting_referrals(user)).values("pk")
+    return Client.objects.filter(Q(pk__in=clients_visible_to(user).values("pk")) | Q(pk__in=supported))
+
+
+def notes_visible_to(user: AnyUser) -> QuerySet[CaseNote]:
+    own_organisations = organisations_where(user, *TEAM_ROLES)
+    return CaseNote.objects.filter(client__in=team_clients_of(user).values("pk")).filter(
+        Q(visibility=NoteVisibility.TEAM) | Q(organisation__in=own_organisations)
+    )
+
+
+def cases_visible_to(user: AnyUser) -> QuerySet[SupervisionCase]:
+    return SupervisionCase.objects.filter(client__in=clients_visible_to(user).values("pk"))
+
+
+def team_organisation_of(user: AnyUser, client: Client) -> OrganisationPage | None:
+    """The organisation the user writes notes for on this client's case, if any."""
+    if clients_visible_to(user).filter(pk=client.pk).exists():
+        probation = organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR)
+        if client.probation_office_id and probation.filter(pk=client.probation_office_id).exists():
+            return client.probation_office
+        return client.prison
+    referral = (
+        client.referrals.filter(
+            organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+            status__in=TEAM_REFERRAL_STATUSES,
+            consent_withdrawn=False,
+        )
+        .select_related("organisation")
+        .first()
+    )
+    return referral.organisation if referral else None
+
+
+def get_team_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view") -> Client:
+    client = team_clients_of(user).filter(pk=pk).first()
+    if client is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, action, client)
+    return client
+
+
+def get_case_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view") -> SupervisionCase:
+    case = cases_visible_to(user).filter(pk=pk).select_related("client", "probation_office", "officer").first()
+    if case is None:
+        raise deny(user, "aftercare.supervisioncase", pk)
+    record_event(user, action, case)
+    return case

@@ -1,0 +1,255 @@
+"""Write verbs for aftercare: handover, plan, check-ins and case notes.
+
+Like every verb in the portal: check permission, write in one transaction with the audit event,
+broadcast after commit (a broadcast that cannot reach Redis never undoes the write).
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftercare.access import team_organisation_of
+from aftercare.models import (
+    Alert,
+    CaseNote,
+    CheckIn,
+    CheckInStatus,
+    Goal,
+    GoalReview,
+    NoteVisibility,
+    SupervisionCase,
+)
+from cso_directory.models import OrganisationKind, OrganisationPage
+from portal.audit import record_event
+from portal.realtime import broadcast_on_commit, user_group
+from portal.roles import Role
+from referrals.access import organisations_where
+from referrals.models import Client
+
+# Days after release on which check-ins are booked, per country (settings may override).
+DEFAULT_CHECK_IN_OFFSETS = (1, 7, 14, 30, 60, 90)
+DEFAULT_PRISON_ACCESS_DAYS = 30
+MAX_NOTE_LENGTH = 20_000
+
+
+def check_in_offsets(country: str) -> tuple[int, ...]:
+    return tuple(getattr(settings, "CHECK_IN_OFFSETS", {}).get(country, DEFAULT_CHECK_IN_OFFSETS))
+
+
+def prison_access_days() -> int:
+    return getattr(settings, "PRISON_ACCESS_DAYS_AFTER_RELEASE", DEFAULT_PRISON_ACCESS_DAYS)
+
+
+def notes_group(client_id) -> str:
+    return f"client.{client_id}.notes"
+
+
+# Handover ----------------------------------------------------------------------------------------
+
+
+def handover_summary(client: Client) -> dict:
+    """What the probation office needs on day one: needs, referrals and their states, key notes."""
+    return {
+        "needs": [
+            {"pathway": need.category.name, "priority": need.priority, "details": need.details}
+            for need in client.needs.select_related("category")
+        ],
+        "referrals": [
+            {"service": referral.service.title, "organisation": referral.organisation.title, "status": referral.status}
+            for referral in client.referrals.select_related("service", "organisation")
+        ],
+        "key_notes": [
+            {"sequence": note.sequence, "body": note.body}
+            for note in client.case_notes.filter(visibility=NoteVisibility.TEAM).order_by("-sequence")[:5]
+        ],
+    }
+
+
+@transaction.atomic
+def hand_over(
+    user, client: Client, *, probation_office: OrganisationPage, release_date: datetime.date, note: str = ""
+) -> SupervisionCase:
+    """The prison hands a client to a probation office; a supervision case opens on the release date."""
+    if not organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=client.prison_id).exists():
+        raise PermissionDenied(_("Only social workers of the holding prison can hand this client over."))
+    if probation_office.kind != OrganisationKind.PROBATION or probation_office.country != client.country:
+        raise ValidationError({"probation_office": _("Choose a probation office in the client's country.")})
+    if SupervisionCase.objects.filter(client=client).exists():
+        raise ValidationError(_("This client has already been handed over."))
+    case = SupervisionCase.objects.create(
+        client=client,
+        probation_office=probation_office,
+        opened_on=release_date,
+        handover_summary=handover_summary(client),
+        handover_note=note,
+        handed_over_by=user,
+    )
+    client.probation_office = probation_office
+    client.prison_access_until = release_date + datetime.timedelta(days=prison_access_days())
+    client.save(update_fields=["probation_office", "prison_access_until", "updated_at"])
+    CheckIn.objects.bulk_create(
+        CheckIn(case=case, due_on=release_date + datetime.timedelta(days=offset), from_template=True)
+        for offset in check_in_offsets(client.country)
+    )
+    record_event(user, "case.handover", case, client=str(client.pk), probation_office=probation_office.pk)
+    return case
+
+
+def require_case_access(user, case: SupervisionCase) -> None:
+    probation_staff = organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR)
+    if not probation_staff.filter(pk=case.probation_office_id).exists():
+        raise PermissionDenied(_("Only the probation office of this case can change it."))
+
+
+@transaction.atomic
+def assign_officer(user, case: SupervisionCase, officer) -> SupervisionCase:
+    require_case_access(user, case)
+    if not organisations_where(officer, Role.PROBATION_OFFICER).filter(pk=case.probation_office_id).exists():
+        raise ValidationError({"officer": _("Choose a probation officer of this office.")})
+    case.officer = officer
+    case.save(update_fields=["officer"])
+    record_event(user, "case.assign_officer", case, officer=officer.pk)
+    return case
+
+
+# Plan ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_goal(user, case: SupervisionCase, *, pathway: str, description: str, target_date=None) -> Goal:
+    require_case_access(user, case)
+    goal = Goal(case=case, pathway=pathway, description=description, target_date=target_date)
+    goal.full_clean()
+    goal.save()
+    GoalReview.objects.create(goal=goal, status=goal.status, achievement=goal.achievement, reviewed_by=user)
+    record_event(user, "goal.add", case, pathway=pathway)
+    return goal
+
+
+@transaction.atomic
+def review_goal(user, goal: Goal, *, status: str, achievement: int, note: str = "") -> Goal:
+    require_case_access(user, goal.case)
+    goal.status = status
+    goal.achievement = achievement
+    goal.full_clean()
+    goal.save(update_fields=["status", "achievement", "updated_at"])
+    GoalReview.objects.create(goal=goal, status=status, achievement=achievement, note=note, reviewed_by=user)
+    record_event(user, "goal.review", goal.case, goal=goal.pk, status=status, achievement=achievement)
+    return goal
+
+
+# Check-ins -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_check_in(user, case: SupervisionCase, *, due_on: datetime.date, note: str = "") -> CheckIn:
+    require_case_access(user, case)
+    check_in = CheckIn.objects.create(case=case, due_on=due_on, note=note)
+    record_event(user, "check_in.add", case, due_on=due_on.isoformat())
+    return check_in
+
+
+@transaction.atomic
+def record_check_in(
+    user, check_in: CheckIn, *, status: str, note: str = "", rescheduled_to: datetime.date | None = None
+) -> CheckIn:
+    """Mark a check-in attended, missed or rescheduled; a missed one alerts officer and supervisors."""
+    require_case_access(user, check_in.case)
+    if status == CheckInStatus.SCHEDULED:
+        raise ValidationError({"status": _("Choose attended, missed or rescheduled.")})
+    if status == CheckInStatus.RESCHEDULED and rescheduled_to is None:
+        raise ValidationError({"rescheduled_to": _("Choose the new date.")})
+    check_in.status = status
+    check_in.note = note
+    check_in.recorded_by = user
+    check_in.recorded_at = timezone.now()
+    check_in.save(update_fields=["status", "note", "recorded_by", "recorded_at"])
+    if rescheduled_to is not None:
+        CheckIn.objects.create(case=check_in.case, due_on=rescheduled_to)
+    if status == CheckInStatus.MISSED:
+        raise_missed_check_in_alerts(check_in)
+    record_event(user, "check_in.record", check_in.case, check_in=check_in.pk, status=status)
+    return check_in
+
+
+def alert_recipients(case: SupervisionCase):
+    supervisors = get_user_model().objects.filter(
+        is_active=True,
+        memberships__organisation=case.probation_office_id,
+        memberships__role=Role.PROBATION_SUPERVISOR,
+    )
+    officers = get_user_model().objects.filter(pk=case.officer_id, is_active=True)
+    return (supervisors | officers).distinct()
+
+
+def raise_missed_check_in_alerts(check_in: CheckIn) -> list[Alert]:
+    alerts = []
+    for recipient in alert_recipients(check_in.case):
+        alert, created = Alert.objects.get_or_create(
+            user=recipient, check_in=check_in, kind=Alert.Kind.MISSED_CHECK_IN, defaults={"case": check_in.case}
+        )
+        if created:
+            alerts.append(alert)
+            broadcast_on_commit(
+                user_group(recipient.pk),
+                {"type": "alert.new", "alert": alert.pk, "case": str(check_in.case_id), "kind": alert.kind},
+            )
+    return alerts
+
+
+# Case notes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_case_note(
+    user,
+    client: Client,
+    *,
+    body: str,
+    visibility: str = NoteVisibility.TEAM,
+    amends: CaseNote | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> CaseNote:
+    """Store a note with the client's next sequence number, then broadcast it after commit.
+
+    The client row is locked while the number is taken, so concurrent posts queue up and get
+    consecutive numbers. A retried post with the same idempotency key returns the first note.
+    """
+    organisation = team_organisation_of(user, client)
+    if organisation is None:
+        raise PermissionDenied(_("You are not on this client's case team."))
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write the note first.")})
+    if len(body) > MAX_NOTE_LENGTH:
+        raise ValidationError({"body": _("A note can be at most %(limit)d characters.") % {"limit": MAX_NOTE_LENGTH}})
+    if visibility not in NoteVisibility.values:
+        raise ValidationError({"visibility": _("Choose who may see the note.")})
+    Client.objects.select_for_update().only("pk").get(pk=client.pk)
+    if idempotency_key is not None:
+        existing = CaseNote.objects.filter(client=client, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if amends is not None and amends.client_id != client.pk:
+        raise ValidationError({"amends": _("A note can only amend a note on the same client.")})
+    last = CaseNote.objects.filter(client=client).aggregate(last=Max("sequence"))["last"] or 0
+    note = CaseNote.objects.create(
+        client=client,
+        sequence=last + 1,
+        author=user,
+        organisation=organisation,
+        visibility=visibility,
+        body=body,
+        amends=amends,
+        idempotency_key=idempotency_key,
+    )
+    record_event(user, "case_note.add", note, client=str(client.pk), sequence=note.sequence)
+    broadcast_on_commit(notes_group(client.pk), {"type": "case.note", "sequence": note.sequence})
+    return note
