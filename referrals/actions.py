@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
 from portal.audit import record_event
@@ -28,6 +29,7 @@ from referrals.models import (
     Client,
     Consent,
     Need,
+    Notification,
     ReferenceCounter,
     Referral,
     ReferralEvent,
@@ -249,14 +251,14 @@ def lock_for_transition(referral: Referral, verb: str, expected_version: int | N
 
 
 VERB_LABELS = {
-    "send": _("sent"),
-    "accept": _("accepted"),
-    "decline": _("declined"),
-    "start": _("started"),
-    "complete": _("completed"),
-    "not_complete": _("closed as not completed"),
-    "withdraw": _("withdrawn"),
-    "expire": _("expired"),
+    "send": gettext_lazy("sent"),
+    "accept": gettext_lazy("accepted"),
+    "decline": gettext_lazy("declined"),
+    "start": gettext_lazy("started"),
+    "complete": gettext_lazy("completed"),
+    "not_complete": gettext_lazy("closed as not completed"),
+    "withdraw": gettext_lazy("withdrawn"),
+    "expire": gettext_lazy("expired"),
 }
 
 
@@ -372,3 +374,14 @@ def expire_overdue_referrals(today: datetime.date | None = None) -> list[Referra
             except Conflict:
                 continue  # answered while we were expiring the others
     return expired
+
+
+# Notifications ---------------------------------------------------------------------------------
+
+
+def mark_notifications_read(user, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notices read: those given, or all of them. Returns how many changed."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,464 @@
+"""The staff workspace: clients, consent, referrals, the CSO inbox and notifications.
+
+Every record is fetched through referrals.access, so what a user may not see answers 404 (and
+the denial is audited); every change goes through a verb of referrals.actions. Pages that show
+a person are never cached.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cso_directory.models import Language, ServicePage
+from portal.audit import record_event
+from portal.roles import Role
+from referrals.access import (
+    clients_visible_to,
+    get_client_for_user,
+    get_referral_for_user,
+    organisations_where,
+    referrals_visible_to,
+    referring_organisations_of,
+    side_of,
+)
+from referrals.actions import (
+    Conflict,
+    PossibleDuplicates,
+    accept_referral,
+    build_disclosure,
+    close_referral_not_completed,
+    complete_referral,
+    consent_in_force,
+    create_client,
+    create_referral,
+    decline_referral,
+    mark_notifications_read,
+    record_consent,
+    remove_need,
+    send_family_referrals,
+    send_referral,
+    set_need,
+    start_referral,
+    withdraw_consent,
+    withdraw_referral,
+)
+from referrals.filters import ClientFilter, InboxFilter
+from referrals.forms import (
+    ClientForm,
+    CompleteForm,
+    ConsentForm,
+    DeclineForm,
+    NeedForm,
+    NeedPreviewForm,
+    ReferralForm,
+    TransitionForm,
+    prisons_of,
+)
+from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralStatus, Sex, Side
+from referrals.notifications import subject_for
+from referrals.suggestions import suggest_services
+
+PAGE_SIZE = 25
+TRANSITION_FORMS = {
+    "accept": (TransitionForm, accept_referral),
+    "decline": (DeclineForm, decline_referral),
+    "start": (TransitionForm, start_referral),
+    "complete": (CompleteForm, complete_referral),
+    "not_complete": (TransitionForm, close_referral_not_completed),
+    "withdraw": (TransitionForm, withdraw_referral),
+}
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def record_listing(user, action: str, listing: tuple[str, str], records) -> None:
+    """A listing shows people too: audit which records one page showed, in one event."""
+    record_event(user, action, listing, ids=[str(record.pk) for record in records])
+
+
+def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
+    """What a referral shows the service, as labelled rows in the reader's language."""
+    rows = [(_("Reference"), disclosed.get("reference", ""))]
+    if "first_name" in disclosed:
+        languages = Language.objects.filter(code__in=disclosed.get("languages", [])).values_list("name_en", flat=True)
+        rows += [
+            (_("First name"), disclosed["first_name"]),
+            (_("Sex"), Sex(disclosed["sex"]).label),
+            (_("Age band"), disclosed["age_band"]),
+            (_("Languages"), ", ".join(languages) or "—"),
+        ]
+    need = disclosed.get("need")
+    if need:
+        rows.append((_("Need"), need["category"]))
+        rows.append((_("Priority"), Priority(need["priority"]).label))
+        if "details" in need:
+            rows.append((_("Details of the need"), need["details"]))
+    if "contact_route" in disclosed:
+        rows.append((_("How to reach the person"), disclosed["contact_route"]))
+    return rows
+
+
+# Workspace home --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def workspace(request):
+    """Each role's starting page: referrers their clients, caseworkers their inbox."""
+    if referring_organisations_of(request.user).exists():
+        return redirect("referrals:client_list")
+    if organisations_where(request.user, Role.CSO_CASEWORKER).exists():
+        return redirect("referrals:inbox")
+    return redirect("referrals:notifications")
+
+
+# Clients ---------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def client_list(request):
+    clients = clients_visible_to(request.user).select_related("prison", "region_of_return")
+    client_filter = ClientFilter(request.GET or None, queryset=clients, request=request)
+    page = paginate(request, client_filter.qs if client_filter.is_bound else clients)
+    record_listing(request.user, "client.list", ("referrals.client", "list"), page.object_list)
+    context = {
+        "filter": client_filter,
+        "form": client_filter.form,
+        "page_obj": page,
+        "query_string": query_without_page(request),
+        "may_create": prisons_of(request.user).exists(),
+    }
+    return render(request, "referrals/client_list.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    if not prisons_of(request.user).exists():
+        raise PermissionDenied(_("Only prison social workers record new clients."))
+    form = ClientForm(request.POST or None, user=request.user)
+    if "confirmed_new" in request.POST:
+        form.offer_confirmation()
+    duplicates = None
+    if form.is_bound and form.is_valid():
+        try:
+            client = create_client(request.user, **form.cleaned_data)
+        except PossibleDuplicates as error:
+            candidates = [candidate.pk for candidate in error.candidates]
+            duplicates = clients_visible_to(request.user).filter(pk__in=candidates).only("pk", "reference")
+            form.offer_confirmation()
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The client was recorded as %(reference)s.") % {"reference": client.reference})
+            return redirect("referrals:client_detail", pk=client.pk)
+    context = {"form": form, "duplicates": duplicates}
+    return render(request, "referrals/client_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@never_cache
+@require_GET
+def client_detail(request, pk):
+    return render_client_page(request, get_client_for_user(request.user, pk))
+
+
+def render_client_page(request, client: Client, *, status: int = 200, need_form=None, consent_form=None):
+    visible = clients_visible_to(request.user)
+    context = {
+        "client": client,
+        "languages": client.languages.all(),
+        "needs": client.needs.select_related("category"),
+        "consents": client.consents.all(),
+        "mother": visible.filter(pk=client.mother_id).first() if client.mother_id else None,
+        "children": visible.filter(mother=client),
+        "referrals": client.referrals.select_related("service", "organisation").prefetch_related("events"),
+        "suggestions": suggest_services(client),
+        "directory_query": directory_query_for(client),
+        "need_form": need_form or NeedForm(),
+        "consent_form": consent_form or ConsentForm(initial={"given_on": timezone.localdate()}),
+    }
+    return render(request, "referrals/client_detail.html", context, status=status)
+
+
+def directory_query_for(client: Client) -> str:
+    """The public directory's filters for what this person can use."""
+    query = {"country": client.country, "sex": client.sex, "age": client.age}
+    if client.region_of_return:
+        query["region"] = client.region_of_return.code
+    return urlencode(query)
+
+
+@login_required
+@never_cache
+@require_POST
+def need_add(request, pk):
+    client = get_client_for_user(request.user, pk)
+    form = NeedForm(request.POST)
+    if not form.is_valid():
+        return render_client_page(request, client, status=400, need_form=form)
+    set_need(request.user, client, **form.cleaned_data)
+    messages.success(request, _("The need was saved."))
+    return redirect("referrals:client_detail", pk=client.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def need_remove(request, pk, need_id):
+    client = get_client_for_user(request.user, pk)
+    remove_need(request.user, get_object_or_404(client.needs.select_related("client", "category"), pk=need_id))
+    messages.success(request, _("The need was removed."))
+    return redirect("referrals:client_detail", pk=client.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def consent_add(request, pk):
+    client = get_client_for_user(request.user, pk)
+    form = ConsentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_client_page(request, client, status=400, consent_form=form)
+    fields = {name: value for name, value in form.cleaned_data.items() if value is not None}
+    try:
+        record_consent(request.user, client, **fields)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render_client_page(request, client, status=400, consent_form=form)
+    messages.success(request, _("The consent was recorded."))
+    return redirect("referrals:client_detail", pk=client.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def consent_withdraw(request, pk, consent_id):
+    client = get_client_for_user(request.user, pk)
+    consent = get_object_or_404(client.consents.select_related("client"), pk=consent_id)
+    try:
+        withdraw_consent(request.user, consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The consent was withdrawn. Open referrals no longer show what it allowed."))
+    return redirect("referrals:client_detail", pk=client.pk)
+
+
+@login_required
+@never_cache
+@require_GET
+def consent_evidence(request, pk, consent_id):
+    """The evidence file, from private storage, to those who see the client only."""
+    client = get_client_for_user(request.user, pk, action="consent.evidence.view")
+    consent = client.consents.exclude(evidence="").filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    extension = consent.evidence.name.rsplit(".", 1)[-1]
+    filename = f"consent-{client.reference}.{extension}"
+    return FileResponse(consent.evidence.open("rb"), as_attachment=True, filename=filename)
+
+
+# Referring -------------------------------------------------------------------------------------
+
+
+def referable_service(client: Client, service_id: str | None) -> ServicePage:
+    """A live service of the client's country, or 404."""
+    if not service_id or not service_id.isdigit():
+        raise Http404
+    services = ServicePage.objects.live().filter(organisation__country=client.country).select_related("organisation")
+    return get_object_or_404(services, pk=service_id)
+
+
+def need_to_preview(request, client: Client, service: ServicePage):
+    """The need chosen on the page, or else the client's first need this service meets."""
+    if "need" in request.GET:
+        form = NeedPreviewForm(request.GET, client=client)
+        return form.cleaned_data["need"] if form.is_valid() else None
+    return client.needs.filter(category__in=service.categories.all()).select_related("category").first()
+
+
+def send_referrals(user, client: Client, service: ServicePage, *, need, note="", override_reason="", children=()):
+    """Create and send at once; a family referral links the mother's and her children's."""
+    if children:
+        return send_family_referrals(user, client, children, service, note=note)
+    referral = create_referral(user, client, service, need=need, note=note)
+    return [send_referral(user, referral, override_reason=override_reason)]
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def refer(request, pk):
+    client = get_client_for_user(request.user, pk, action="client.refer")
+    service = referable_service(client, request.GET.get("service"))
+    children = clients_visible_to(request.user).filter(mother=client) if client.sex == Sex.FEMALE else None
+    may_override = request.user.has_perm("referrals.override_consent")
+    need = need_to_preview(request, client, service)
+    form = ReferralForm(
+        request.POST or None, client=client, children=children, may_override=may_override, initial={"need": need}
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            with transaction.atomic():  # a refused send leaves no draft behind
+                sent = send_referrals(request.user, client, service, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The referral was sent to %(service)s.") % {"service": service.title})
+            return redirect("referrals:referral_detail", pk=sent[0].pk)
+        need = form.cleaned_data.get("need")
+    consent = consent_in_force(client, service.organisation)
+    context = {
+        "client": client,
+        "service": service,
+        "need": need,
+        "consent": consent,
+        "disclosure": disclosure_rows(build_disclosure(client, need, consent)),
+        "preview_form": NeedPreviewForm(client=client, initial={"need": need}),
+        "form": form,
+    }
+    return render(request, "referrals/refer.html", context, status=400 if form.errors else 200)
+
+
+# Referrals -------------------------------------------------------------------------------------
+
+
+def allowed_verbs(referral: Referral, side: str) -> list[str]:
+    """The steps this side may take now, read from the one TRANSITIONS table."""
+    return [
+        verb
+        for verb, (from_statuses, _to, verb_side) in TRANSITIONS.items()
+        if verb in TRANSITION_FORMS and verb_side == side and referral.status in from_statuses
+    ]
+
+
+def transition_forms(referral: Referral, side: str, failed_form=None) -> list:
+    forms = []
+    for verb in allowed_verbs(referral, side):
+        if failed_form is not None and failed_form.verb == verb:
+            forms.append(failed_form)
+        else:
+            form_class, _verb_function = TRANSITION_FORMS[verb]
+            forms.append(form_class(verb=verb, initial={"expected_version": referral.version}))
+    return forms
+
+
+def render_referral_page(request, referral: Referral, *, status=200, failed_form=None, error=""):
+    side = side_of(request.user, referral)
+    if side is None:
+        raise Http404
+    context = {
+        "referral": referral,
+        "disclosure": disclosure_rows(referral.disclosed),
+        "forms": transition_forms(referral, side, failed_form),
+        "error": error,
+    }
+    if side == Side.RECEIVER:
+        # The receiving organisation's page is built from the disclosed snapshot alone.
+        return render(request, "referrals/referral_receiver.html", context, status=status)
+    context["events"] = referral.events.select_related("actor")
+    return render(request, "referrals/referral_sender.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def referral_detail(request, pk):
+    return render_referral_page(request, get_referral_for_user(request.user, pk))
+
+
+@login_required
+@never_cache
+@require_POST
+def referral_transition(request, pk, verb):
+    if verb not in TRANSITION_FORMS:
+        raise Http404
+    referral = get_referral_for_user(request.user, pk)
+    form_class, verb_function = TRANSITION_FORMS[verb]
+    form = form_class(request.POST, verb=verb)
+    if not form.is_valid():
+        return render_referral_page(request, referral, status=400, failed_form=form)
+    try:
+        verb_function(request.user, referral, **form.cleaned_data)
+    except Conflict as conflict:
+        referral.refresh_from_db()
+        return render_referral_page(request, referral, status=409, error=str(conflict))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render_referral_page(request, referral, status=400, failed_form=form)
+    messages.success(request, _("The referral was updated."))
+    return redirect("referrals:referral_detail", pk=referral.pk)
+
+
+# Inbox -----------------------------------------------------------------------------------------
+
+
+def status_counts(referrals) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status present, in one aggregate query."""
+    counts = dict(referrals.order_by().values_list("status").annotate(count=Count("pk")))
+    return [(status, str(label), counts[status]) for status, label in ReferralStatus.choices if status in counts]
+
+
+@login_required
+@never_cache
+@require_GET
+def inbox(request):
+    """The referrals the caseworker's organisations received; each shows its disclosed snapshot only."""
+    received = referrals_visible_to(request.user).filter(
+        organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
+    )
+    inbox_filter = InboxFilter(request.GET or None, queryset=received)
+    listed = inbox_filter.qs.distinct() if inbox_filter.is_bound else received
+    page = paginate(request, listed.select_related("service", "organisation").order_by("-sent_at", "pk"))
+    record_listing(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
+    context = {
+        "filter": inbox_filter,
+        "form": inbox_filter.form,
+        "page_obj": page,
+        "query_string": query_without_page(request),
+        "status_counts": status_counts(received),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+# Notifications ---------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    if request.method == "POST":
+        chosen = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+        mark_notifications_read(request.user, None if "all" in request.POST else chosen)
+        return redirect("referrals:notifications")
+    page = paginate(request, request.user.notifications.select_related("referral__service"))
+    context = {"page_obj": page, "notices": [(notice, subject_for(notice)) for notice in page.object_list]}
+    return render(request, "referrals/notifications.html", context)
