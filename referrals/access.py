@@ -19,7 +19,7 @@ from cso_directory.models import OrganisationPage
 from portal.audit import record_event
 from portal.models import Outcome
 from portal.roles import Role
-from referrals.models import Client, Referral, ReferralStatus, Side
+from referrals.models import Client, Consent, Referral, ReferralStatus, Side
 
 AnyUser = User | AnonymousUser
 REFERRING_ROLES = (Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER)
@@ -84,3 +84,14 @@ def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "
         raise deny(user, "referrals.referral", pk)
     record_event(user, action, referral)
     return referral
+
+
+def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "consent.view") -> Consent:
+    """The consent, if the user may see its client (the read is audited); otherwise 404 (audited too)."""
+    consent = (
+        Consent.objects.filter(pk=pk, client__in=clients_visible_to(user).values("pk")).select_related("client").first()
+    )
+    if consent is None:
+        raise deny(user, "referrals.consent", pk)
+    record_event(user, action, consent)
+    return consent

@@ -82,7 +82,10 @@ class Client(models.Model):
         verbose_name=_("mother"),
     )
     prison_access_until = models.DateField(
-        _("prison keeps read access until"), null=True, blank=True, editable=False,
+        _("prison keeps read access until"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Set at handover to probation; after this date the prison no longer sees the client."),
     )
     risk_notes = models.TextField(
@@ -311,6 +314,11 @@ class Referral(models.Model):
             and self.response_due is not None
             and (self.response_due < timezone.localdate())
         )
+
+
+def overdue() -> models.Q:
+    """`Referral.is_overdue` as a database filter: sent, and the answer was due before today."""
+    return models.Q(status=ReferralStatus.SENT, response_due__lt=timezone.localdate())
 
 
 class ReferralEvent(models.Model):

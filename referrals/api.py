@@ -1,0 +1,390 @@
+"""The staff JSON API at /api/: clients, their needs and consent, referrals and their transitions.
+
+What a user sees is decided by the same access functions as the HTML workspace: anything they
+may not see answers 404, like a record that does not exist, and the denial is audited. Every
+write goes through a verb of `referrals.actions`, atomically: a refused request writes nothing.
+
+Sign in with the Django session (unsafe methods then need the CSRF token, as a form would) or
+with a personal token, `Authorization: Bearer <token>`, issued in the admin (Account → API
+tokens) or by `manage.py api_tokens`.
+
+Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
+one entry per problem in `detail`; 400 refused by the portal's rules, with `errors` per field;
+403 not permitted; 409 conflict: the referral changed since you saw it, the step is not allowed
+from its status, or a similar client is already recorded.
+"""
+
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Status
+from ninja.security import django_auth
+from wagtail.api.v3.auth import BearerTokenAuth
+
+from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
+from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from portal.audit import record_event
+from portal.models import Outcome
+from referrals import actions
+from referrals.access import (
+    clients_visible_to,
+    get_client_for_user,
+    get_consent_for_user,
+    get_referral_for_user,
+    referrals_visible_to,
+)
+from referrals.actions import Conflict, PossibleDuplicates
+from referrals.filters import ClientFilter
+from referrals.models import Client, Need, Referral, overdue
+from referrals.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    AnyReferralOut,
+    ClientFilters,
+    ClientIn,
+    ClientOut,
+    ClientPage,
+    ClientPatch,
+    ConsentIn,
+    ConsentOut,
+    ConsentWithdrawIn,
+    NeedIn,
+    NeedOut,
+    Paging,
+    PossibleDuplicatesOut,
+    ReceivedReferralOut,
+    ReferralFilters,
+    ReferralIn,
+    ReferralOut,
+    ReferralPage,
+    TransitionIn,
+)
+
+api = NinjaAPI(
+    title="Reintegration portal: staff API",
+    version="1",
+    description=__doc__,
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), django_auth],
+)
+
+# The verb behind each transition, and which fields of the request it takes besides the version.
+TRANSITION_VERBS: dict[str, tuple[Callable[..., Referral], tuple[str, ...]]] = {
+    "send": (actions.send_referral, ("override_reason",)),
+    "accept": (actions.accept_referral, ("note",)),
+    "decline": (actions.decline_referral, ("reason", "note")),
+    "start": (actions.start_referral, ("note",)),
+    "complete": (actions.complete_referral, ("outcome", "note")),
+    "not_complete": (actions.close_referral_not_completed, ("note",)),
+    "withdraw": (actions.withdraw_referral, ("note",)),
+}
+
+
+# Errors ----------------------------------------------------------------------------------------
+
+
+def error_response(request: HttpRequest, status: int, detail: str, **extra) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def refused_as_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    return error_response(request, 400, " ".join(exc.messages), errors=errors)
+
+
+@api.exception_handler(PossibleDuplicates)
+def refused_as_duplicate(request: HttpRequest, exc: PossibleDuplicates) -> HttpResponse:
+    visible = clients_visible_to(request.user).filter(pk__in=[candidate.pk for candidate in exc.candidates])
+    return error_response(
+        request,
+        409,
+        str(exc.message),
+        duplicates=list(visible.values_list("reference", flat=True)),
+        hint=_("If this is a different person, send the same request again with “confirmed_new”: true."),
+    )
+
+
+@api.exception_handler(Conflict)
+def refused_as_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return error_response(request, 409, str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, str(exc) or _("You are not permitted to do this."))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, _("Not found."))
+
+
+@contextmanager
+def refusal_audited(user, action: str, obj):
+    """Audit a write the verb refused: the verb's own audit row is rolled back with its transaction."""
+    try:
+        yield
+    except (PermissionDenied, Conflict) as refusal:
+        record_event(user, action, obj, outcome=Outcome.DENIED, reason=str(refusal))
+        raise
+
+
+# Looking up what a request names -------------------------------------------------------------
+
+
+def organisation_of_kind(pk: int, kind: OrganisationKind, field: str) -> OrganisationPage:
+    organisation = OrganisationPage.objects.filter(pk=pk, kind=kind).first()
+    if organisation is None:
+        raise ValidationError({field: _("No %(kind)s has this id.") % {"kind": kind.label}})
+    return organisation
+
+
+def region_by_code(code: str | None) -> Region | None:
+    if code is None:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({"region_of_return": _("No region has the code “%(code)s”.") % {"code": code}})
+    return region
+
+
+def languages_by_code(codes: list[str]) -> list[Language]:
+    languages = list(Language.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {language.code for language in languages})
+    if unknown:
+        raise ValidationError({"languages": _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    return languages
+
+
+def mother_for(user, pk: uuid.UUID | None) -> Client | None:
+    if pk is None:
+        return None
+    mother = clients_visible_to(user).filter(pk=pk).first()
+    if mother is None:
+        raise ValidationError({"mother_id": _("None of your clients has this id.")})
+    return mother
+
+
+def client_fields(user, data: dict) -> dict:
+    """The client fields of a request, with codes and ids replaced by the records they name."""
+    fields = dict(data)
+    if "region_of_return" in fields:
+        fields["region_of_return"] = region_by_code(fields["region_of_return"])
+    if "languages" in fields:
+        fields["languages"] = languages_by_code(fields["languages"])
+    if "mother_id" in fields:
+        fields["mother"] = mother_for(user, fields.pop("mother_id"))
+    return fields
+
+
+def pathway_by_code(code: str) -> TaxonomyTerm:
+    pathway = TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID, code=code).first()
+    if pathway is None:
+        raise ValidationError({"category": _("No pathway has the code “%(code)s”.") % {"code": code}})
+    return pathway
+
+
+def listed_service(pk: int) -> ServicePage:
+    service = ServicePage.objects.live().filter(pk=pk).first()
+    if service is None:
+        raise ValidationError({"service_id": _("No service with this id is listed in the directory.")})
+    return service
+
+
+def need_of(client: Client, pk: int | None) -> Need | None:
+    if pk is None:
+        return None
+    need = client.needs.filter(pk=pk).first()
+    if need is None:
+        raise ValidationError({"need_id": _("This client has no need with this id.")})
+    return need
+
+
+# Listings --------------------------------------------------------------------------------------
+
+
+def page_of(user, action: str, queryset: QuerySet, paging: Paging) -> dict:
+    """One page of a listing; the records shown are audited as one read."""
+    start = (paging.page - 1) * paging.per_page
+    items = list(queryset[start : start + paging.per_page])
+    record_event(user, action, (queryset.model._meta.label_lower, "*"), ids=[str(item.pk) for item in items])
+    return {"count": queryset.count(), "page": paging.page, "per_page": paging.per_page, "items": items}
+
+
+def referrals_out(user, referrals: list[Referral]) -> list[ReferralOut | ReceivedReferralOut]:
+    """Each referral as its side may see it: whole for the referring side, else only what was disclosed.
+
+    The referring side is whoever sees the client (as in `side_of`), decided for a whole page in
+    one query; everyone else who sees a referral is its receiving organisation.
+    """
+    client_ids = {referral.client_id for referral in referrals}
+    referring = set(clients_visible_to(user).filter(pk__in=client_ids).values_list("pk", flat=True))
+    return [
+        ReferralOut.from_orm(referral) if referral.client_id in referring else ReceivedReferralOut.from_orm(referral)
+        for referral in referrals
+    ]
+
+
+def referral_out(user, referral: Referral) -> ReferralOut | ReceivedReferralOut:
+    return referrals_out(user, [referral])[0]
+
+
+def filter_referrals(referrals: QuerySet[Referral], filters: ReferralFilters) -> QuerySet[Referral]:
+    if filters.status is not None:
+        referrals = referrals.filter(status=filters.status)
+    if filters.overdue is not None:
+        referrals = referrals.filter(overdue()) if filters.overdue else referrals.exclude(overdue())
+    if filters.client_id is not None:
+        referrals = referrals.filter(client_id=filters.client_id)
+    return referrals
+
+
+# Clients ---------------------------------------------------------------------------------------
+
+
+@api.get("/clients", response={200: ClientPage, **READ_ERRORS}, tags=["clients"], summary="Your clients, paged")
+def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[ClientFilters]):
+    # The workspace's own filters, so that the API and the listing page agree.
+    filterset = ClientFilter(
+        filters.model_dump(mode="json", exclude_none=True), queryset=clients_visible_to(request.user), request=request
+    )
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    clients = filterset.qs.select_related("region_of_return").prefetch_related("languages").order_by("reference")
+    return page_of(request.user, "client.list", clients, paging)
+
+
+@api.post(
+    "/clients",
+    response={**WRITE_ERRORS, 201: ClientOut, 409: PossibleDuplicatesOut},
+    tags=["clients"],
+    summary="Record a person preparing for release",
+)
+def create_client(request: HttpRequest, payload: ClientIn):
+    prison = organisation_of_kind(payload.prison_id, OrganisationKind.PRISON, "prison_id")
+    fields = client_fields(request.user, payload.model_dump(exclude={"prison_id", "confirmed_new"}))
+    client = actions.create_client(request.user, prison=prison, confirmed_new=payload.confirmed_new, **fields)
+    return Status(201, client)
+
+
+@api.get("/clients/{client_id}", response={200: ClientOut, **READ_ERRORS}, tags=["clients"], summary="A client")
+def get_client(request: HttpRequest, client_id: uuid.UUID):
+    return get_client_for_user(request.user, client_id)
+
+
+@api.patch(
+    "/clients/{client_id}",
+    response={200: ClientOut, **WRITE_ERRORS},
+    tags=["clients"],
+    summary="Change a client's record; only the fields sent change",
+)
+def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch):
+    client = get_client_for_user(request.user, client_id)
+    changes = client_fields(request.user, payload.model_dump(exclude_unset=True))
+    return actions.update_client(request.user, client, **changes)
+
+
+# Needs and consent -----------------------------------------------------------------------------
+
+
+@api.get("/clients/{client_id}/needs", response={200: list[NeedOut], **READ_ERRORS}, tags=["needs"])
+def list_needs(request: HttpRequest, client_id: uuid.UUID):
+    client = get_client_for_user(request.user, client_id, action="need.view")
+    return client.needs.select_related("category")
+
+
+@api.post(
+    "/clients/{client_id}/needs",
+    response={200: NeedOut, **WRITE_ERRORS},
+    tags=["needs"],
+    summary="Record the need of a pathway, or change it",
+)
+def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn):
+    client = get_client_for_user(request.user, client_id)
+    category = pathway_by_code(payload.category)
+    return actions.set_need(request.user, client, category=category, priority=payload.priority, details=payload.details)
+
+
+@api.get("/clients/{client_id}/consents", response={200: list[ConsentOut], **READ_ERRORS}, tags=["consent"])
+def list_consents(request: HttpRequest, client_id: uuid.UUID):
+    client = get_client_for_user(request.user, client_id, action="consent.view")
+    return client.consents.all()
+
+
+@api.post("/clients/{client_id}/consents", response={**WRITE_ERRORS, 201: ConsentOut}, tags=["consent"])
+def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn):
+    client = get_client_for_user(request.user, client_id)
+    return Status(201, actions.record_consent(request.user, client, **payload.model_dump()))
+
+
+@api.get("/consents/{consent_id}", response={200: ConsentOut, **READ_ERRORS}, tags=["consent"])
+def get_consent(request: HttpRequest, consent_id: uuid.UUID):
+    return get_consent_for_user(request.user, consent_id)
+
+
+@api.post(
+    "/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, **WRITE_ERRORS},
+    tags=["consent"],
+    summary="Withdraw consent: open referrals stop showing what it allowed",
+)
+def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn):
+    consent = get_consent_for_user(request.user, consent_id)
+    return actions.withdraw_consent(request.user, consent, withdrawn_on=payload.withdrawn_on)
+
+
+# Referrals -------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/referrals",
+    response={200: ReferralPage, **READ_ERRORS},
+    tags=["referrals"],
+    summary="The referrals you made or received, most recently changed first",
+)
+def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[ReferralFilters]):
+    referrals = filter_referrals(referrals_visible_to(request.user), filters)
+    referrals = referrals.select_related("client", "service", "organisation", "referring_organisation")
+    page = page_of(request.user, "referral.list", referrals.order_by("-updated_at", "id"), paging)
+    return {**page, "items": referrals_out(request.user, page["items"])}
+
+
+@api.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
+def create_referral(request: HttpRequest, payload: ReferralIn):
+    client = get_client_for_user(request.user, payload.client_id)
+    service = listed_service(payload.service_id)
+    need = need_of(client, payload.need_id)
+    with refusal_audited(request.user, "referral.create", client):
+        referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)
+    return Status(201, referral_out(request.user, referral))
+
+
+@api.get(
+    "/referrals/{referral_id}",
+    response={200: AnyReferralOut, **READ_ERRORS},
+    tags=["referrals"],
+    summary="A referral: whole for the referring side, the disclosed snapshot for the receiving organisation",
+)
+def get_referral(request: HttpRequest, referral_id: uuid.UUID):
+    return referral_out(request.user, get_referral_for_user(request.user, referral_id))
+
+
+@api.post(
+    "/referrals/{referral_id}/transitions",
+    response={200: AnyReferralOut, **WRITE_ERRORS},
+    tags=["referrals"],
+    summary="Take a step: send, accept, decline, start, complete, not_complete or withdraw",
+)
+def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn):
+    referral = get_referral_for_user(request.user, referral_id)
+    verb, field_names = TRANSITION_VERBS[payload.action]
+    arguments = {name: getattr(payload, name) or "" for name in field_names}
+    with refusal_audited(request.user, f"referral.{payload.action}", referral):
+        referral = verb(request.user, referral, expected_version=payload.expected_version, **arguments)
+    return referral_out(request.user, referral)

@@ -1,0 +1,294 @@
+"""The shapes of the staff JSON API at /api/ (see `referrals.api`): what comes in and what goes out.
+
+Ids and codes come in, never model instances: a region or language by its code, a pathway by
+its code, an organisation or service by its page id. The receiving organisation of a referral
+gets `ReceivedReferralOut`, built from the disclosed snapshot alone; only the referring side
+gets `ReferralOut`, with the client's reference.
+"""
+
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import model_validator
+
+from cso_directory.models import OrganisationKind
+from referrals.models import (
+    Client,
+    ConsentMethod,
+    DeclineReason,
+    Need,
+    Outcome,
+    Priority,
+    ReferralStatus,
+    Sex,
+)
+
+# Errors ----------------------------------------------------------------------------------------
+
+
+class Detail(Schema):
+    detail: str
+
+
+class FieldErrors(Schema):
+    """A refusal by the write verbs (400): a summary and the messages per field (`__all__` for the whole)."""
+
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class PossibleDuplicatesOut(Schema):
+    detail: str
+    duplicates: list[str] = Field(description="References of the similar clients you may see.")
+    hint: str
+
+
+class InputErrors(Schema):
+    """Malformed input (422): one entry per problem, with where it is (`loc`) and why (`msg`)."""
+
+    detail: list[dict[str, Any]]
+
+
+READ_ERRORS: dict[int, Any] = {401: Detail, 404: Detail, 422: InputErrors}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail, 409: Detail}
+
+
+# Listings --------------------------------------------------------------------------------------
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    per_page: int = Field(50, ge=1, le=200, description="Results per page.")
+
+
+class ClientFilters(Schema):
+    """The parameters of the workspace's `ClientFilter`, which the API applies."""
+
+    q: str | None = Field(None, description="Part of the reference or of a name, in any script.")
+    release_after: datetime.date | None = Field(None, description="Expected release on or after this date.")
+    release_before: datetime.date | None = Field(None, description="Expected release on or before this date.")
+    region: str | None = Field(None, description="ISO 3166-2 code of the region of return, e.g. KZ-ALA.")
+
+
+class ReferralFilters(Schema):
+    status: ReferralStatus | None = None
+    overdue: bool | None = Field(None, description="Only sent referrals past (true) or within (false) their deadline.")
+    client_id: uuid.UUID | None = None
+
+
+# Clients ---------------------------------------------------------------------------------------
+
+
+class ClientIn(Schema):
+    prison_id: int = Field(description="Page id of the prison holding the person.")
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    other_names: str = Field("", max_length=300)
+    sex: Sex
+    birth_date: datetime.date
+    expected_release_date: datetime.date | None = None
+    region_of_return: str | None = Field(None, description="ISO 3166-2 code.")
+    languages: list[str] = Field(default_factory=list, description="Language codes, e.g. kk, ru.")
+    contact_route: str = ""
+    mother_id: uuid.UUID | None = None
+    risk_notes: str = ""
+    confirmed_new: bool = Field(False, description="Record the person although similar clients exist.")
+
+
+CLEARABLE_CLIENT_FIELDS = {"expected_release_date", "region_of_return", "mother_id"}
+
+
+class ClientPatch(Schema):
+    """Only the fields sent are changed; `null` clears a field that may be empty (and only those)."""
+
+    first_name: str | None = Field(None, min_length=1, max_length=100)
+    last_name: str | None = Field(None, min_length=1, max_length=100)
+    other_names: str | None = Field(None, max_length=300)
+    sex: Sex | None = None
+    birth_date: datetime.date | None = None
+    expected_release_date: datetime.date | None = None
+    region_of_return: str | None = None
+    languages: list[str] | None = None
+    contact_route: str | None = None
+    mother_id: uuid.UUID | None = None
+    risk_notes: str | None = None
+
+    @model_validator(mode="after")
+    def only_clearable_fields_are_null(self) -> "ClientPatch":
+        cleared = {name for name in self.model_fields_set if getattr(self, name) is None}
+        if not cleared <= CLEARABLE_CLIENT_FIELDS:
+            raise ValueError(f"These fields cannot be null: {', '.join(sorted(cleared - CLEARABLE_CLIENT_FIELDS))}.")
+        return self
+
+
+class ClientOut(Schema):
+    id: uuid.UUID
+    reference: str
+    country: str
+    prison_id: int
+    probation_office_id: int | None
+    first_name: str
+    last_name: str
+    other_names: str
+    sex: Sex
+    birth_date: datetime.date
+    expected_release_date: datetime.date | None
+    region_of_return: str | None
+    languages: list[str]
+    contact_route: str
+    mother_id: uuid.UUID | None
+    risk_notes: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_region_of_return(client: Client) -> str | None:
+        return client.region_of_return.code if client.region_of_return else None
+
+    @staticmethod
+    def resolve_languages(client: Client) -> list[str]:
+        return [language.code for language in client.languages.all()]
+
+
+class ClientPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[ClientOut]
+
+
+# Needs and consent -----------------------------------------------------------------------------
+
+
+class NeedIn(Schema):
+    category: str = Field(description="Code of the pathway, e.g. housing.")
+    priority: Priority = Priority.MEDIUM
+    details: str = ""
+
+
+class NeedOut(Schema):
+    id: int
+    category: str
+    category_name: str
+    priority: Priority
+    details: str
+
+    @staticmethod
+    def resolve_category(need: Need) -> str:
+        return need.category.code
+
+    @staticmethod
+    def resolve_category_name(need: Need) -> str:
+        return need.category.name
+
+
+class ConsentIn(Schema):
+    share_basic_profile: bool = True
+    share_contact_route: bool = False
+    share_needs_details: bool = False
+    organisation_kinds: list[OrganisationKind] = Field(min_length=1)
+    given_on: datetime.date
+    method: ConsentMethod
+
+
+class ConsentOut(Schema):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    share_basic_profile: bool
+    share_contact_route: bool
+    share_needs_details: bool
+    organisation_kinds: list[OrganisationKind]
+    given_on: datetime.date
+    withdrawn_on: datetime.date | None
+    in_force: bool
+    method: ConsentMethod
+    recorded_at: datetime.datetime
+
+
+class ConsentWithdrawIn(Schema):
+    withdrawn_on: datetime.date | None = Field(None, description="Today when left out.")
+
+
+# Referrals -------------------------------------------------------------------------------------
+
+
+class ReferralIn(Schema):
+    client_id: uuid.UUID
+    service_id: int = Field(description="Page id of the service in the directory.")
+    need_id: int | None = None
+    note: str = ""
+
+
+TransitionAction = Literal["send", "accept", "decline", "start", "complete", "not_complete", "withdraw"]
+
+
+class TransitionIn(Schema):
+    action: TransitionAction
+    expected_version: int | None = Field(
+        None, description="The version you saw; if the referral changed since, the answer is 409."
+    )
+    reason: DeclineReason | None = Field(None, description="Required to decline.")
+    outcome: Outcome | None = Field(None, description="Required to complete.")
+    note: str = ""
+    override_reason: str = Field("", description="To send without consent in force (needs a permission).")
+
+
+class PageRef(Schema):
+    id: int
+    title: str
+
+
+class ReferralCommon(Schema):
+    id: uuid.UUID
+    service: PageRef
+    organisation: PageRef
+    status: ReferralStatus
+    version: int
+    disclosed: dict[str, Any]
+    family_group: uuid.UUID | None
+    consent_withdrawn: bool
+    sent_at: datetime.datetime | None
+    response_due: datetime.date | None
+    is_overdue: bool
+    decline_reason: str
+    response_note: str
+    outcome: str
+    outcome_note: str
+    updated_at: datetime.datetime
+
+
+class ReceivedReferralOut(ReferralCommon):
+    """What the receiving organisation sees: the disclosed snapshot, never the client's record."""
+
+    side: Literal["receiver"] = "receiver"
+
+
+class ClientRef(Schema):
+    id: uuid.UUID
+    reference: str
+
+
+class ReferralOut(ReferralCommon):
+    """What the referring side sees: the whole referral, with the client it is about."""
+
+    side: Literal["sender"] = "sender"
+    client: ClientRef
+    referring_organisation: PageRef
+    need_id: int | None
+    note: str
+    consent_id: uuid.UUID | None
+    consent_override_reason: str
+    created_at: datetime.datetime
+
+
+# Chosen by `side`, which only the serialiser sets: a bare Referral validates as neither.
+AnyReferralOut = Annotated[ReferralOut | ReceivedReferralOut, Field(discriminator="side")]
+
+
+class ReferralPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[AnyReferralOut]
