@@ -2,6 +2,7 @@
 
 import io
 import re
+from itertools import pairwise
 from urllib.parse import urlparse
 
 import pytest
@@ -10,10 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.models import Page, Revision
 
+from aftercare.actions import DEFAULT_CHECK_IN_OFFSETS
+from aftercare.models import Alert, CaseNote, CheckIn, CheckInStatus, Goal, GoalReview, NoteVisibility, SupervisionCase
 from cso_directory.management.commands import load_demo_data
 from cso_directory.models import (
     Capacity,
@@ -30,7 +34,22 @@ from cso_directory.models import (
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
 from portal.countries import Country
+from portal.models import AuditEvent
 from portal.roles import Role
+from referrals.access import referrals_visible_to
+from referrals.actions import withdrawn_disclosure
+from referrals.models import (
+    AGE_BANDS,
+    Client,
+    Need,
+    Notification,
+    Outcome,
+    Priority,
+    Referral,
+    ReferralStatus,
+    Sex,
+    overdue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +71,7 @@ ROLE_KINDS = {
     Role.CSO_CASEWORKER: OrganisationKind.CSO,
     Role.CSO_EDITOR: OrganisationKind.CSO,
     Role.PROBATION_OFFICER: OrganisationKind.PROBATION,
+    Role.PROBATION_SUPERVISOR: OrganisationKind.PROBATION,
     Role.NATIONAL_COORDINATOR: OrganisationKind.COORDINATION,
 }
 PHONE_PREFIXES = {
@@ -64,6 +84,8 @@ KURDISTAN_REGIONS = {"IQ-AR", "IQ-DA", "IQ-SU"}
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 SORANI_LETTERS = re.compile("[ێۆڕڵە]")
 CYRILLIC_SCRIPT = re.compile("[\u0400-\u04ff]")
+LATIN_LETTERS = re.compile("[A-Za-z]")
+CENTRAL_ASIA = (Country.KAZAKHSTAN, Country.KYRGYZSTAN, Country.TAJIKISTAN)
 
 
 class Boom(Exception):
@@ -155,6 +177,34 @@ def services_available_at_age(age: int):
 def public_texts(page) -> list[str]:
     fields = page._meta.concrete_fields
     return [getattr(page, field.name) for field in fields if isinstance(field, models.CharField | models.TextField)]
+
+
+def countries_with(referrals) -> set[str]:
+    return set(referrals.values_list("client__country", flat=True))
+
+
+def people_texts() -> list[str]:
+    """Every text the demo wrote about a person: records, needs, referrals, plans, check-ins and notes."""
+    texts = []
+    for client in Client.objects.all():
+        texts += [client.first_name, client.last_name, client.other_names, client.contact_route, client.risk_notes]
+    texts += list(Need.objects.values_list("details", flat=True))
+    for referral in Referral.objects.prefetch_related("events"):
+        texts += [referral.note, referral.response_note, referral.outcome_note, str(referral.disclosed)]
+        texts += [event.note for event in referral.events.all()]
+    for case in SupervisionCase.objects.all():
+        texts += [case.handover_note, str(case.handover_summary)]
+    texts += list(Goal.objects.values_list("description", flat=True))
+    texts += list(GoalReview.objects.values_list("note", flat=True))
+    texts += list(CheckIn.objects.values_list("note", flat=True))
+    texts += list(CaseNote.objects.values_list("body", flat=True))
+    return texts
+
+
+def summary_line(output: str, label: str) -> str:
+    match = re.search(rf"^{label}: (.+)$", output, re.MULTILINE)
+    assert match, output
+    return match.group(1)
 
 
 def assert_narrows(queryset, total: int, label: str) -> None:
@@ -330,10 +380,175 @@ class TestLoadedDemoData:
         assert "Adult literacy evening classes" in found
         assert "Literacy and numeracy for adults" in found
 
+    def test_clients_in_every_country_recorded_by_a_social_worker_of_their_prison(self):
+        for country in Country:
+            clients = Client.objects.filter(country=country)
+            assert clients.count() >= 10, country
+            assert clients.filter(sex=Sex.FEMALE).count() >= 3, country
+            assert clients.filter(sex=Sex.MALE).count() >= 3, country
+            assert clients.filter(expected_release_date__lt=timezone.localdate()).exists(), country
+            assert clients.filter(expected_release_date__gt=timezone.localdate()).count() >= 5, country
+            assert clients.values("expected_release_date").distinct().count() >= 8, country
+        clients = Client.objects.select_related("prison", "region_of_return").prefetch_related("languages")
+        assert Client.objects.filter(sex=Sex.MALE).count() > Client.objects.filter(sex=Sex.FEMALE).count()
+        assert len({client.age_band for client in clients}) >= len(AGE_BANDS)
+        for client in clients:
+            assert Membership.objects.filter(
+                user=client.created_by, organisation=client.prison, role=Role.PRISON_SOCIAL_WORKER
+            ).exists(), client
+            assert client.prison.kind == OrganisationKind.PRISON, client
+            assert client.region_of_return.country == client.country, client
+            assert client.languages.exists(), client
+        assert AuditEvent.objects.filter(action="client.create").count() == Client.objects.count()
+
+    def test_names_in_the_local_script_with_other_spellings(self):
+        for client in Client.objects.all():
+            local_script = ARABIC_SCRIPT if client.country == Country.IRAQ else CYRILLIC_SCRIPT
+            assert local_script.search(client.first_name + client.last_name), client
+            assert LATIN_LETTERS.search(client.other_names), client
+            assert not LATIN_LETTERS.search(client.first_name + client.last_name), client
+        kurdish = Client.objects.filter(country=Country.IRAQ, languages__code="ckb")
+        assert any(SORANI_LETTERS.search(client.first_name + client.last_name) for client in kurdish)
+
+    def test_needs_consent_and_contact_routes(self):
+        for client in Client.objects.prefetch_related("needs", "consents"):
+            assert client.needs.exists(), client
+            assert client.consents.exists(), client
+        assert set(Need.objects.values_list("priority", flat=True)) == set(Priority.values)
+        assert Need.objects.values("category").distinct().count() >= 10
+        withdrawn = Referral.objects.filter(consent__withdrawn_on__isnull=False)
+        assert withdrawn.exists()
+        for referral in withdrawn.filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]):
+            assert referral.consent_withdrawn, referral
+            assert referral.disclosed == withdrawn_disclosure({"reference": referral.client.reference}), referral
+        in_force = Client.objects.filter(consents__withdrawn_on__isnull=True).distinct().count()
+        assert in_force >= Client.objects.count() - 2
+        with_contact = Client.objects.exclude(contact_route="").count()
+        assert 5 <= with_contact < Client.objects.count()
+        assert Referral.objects.filter(disclosed__has_key="contact_route").exists()
+
+    def test_referrals_in_every_status_in_at_least_two_countries(self):
+        for status in ReferralStatus:
+            assert len(countries_with(Referral.objects.filter(status=status))) >= 2, status
+        completed = Referral.objects.filter(status=ReferralStatus.COMPLETED)
+        for outcome in Outcome:
+            assert len(countries_with(completed.filter(outcome=outcome))) >= 2, outcome
+        declined = Referral.objects.filter(status=ReferralStatus.DECLINED)
+        assert not declined.filter(decline_reason="").exists()
+        assert declined.values("decline_reason").distinct().count() >= 3
+        sent = Referral.objects.filter(status=ReferralStatus.SENT)
+        assert len(countries_with(sent.filter(overdue()))) >= 2
+        assert len(countries_with(sent.exclude(overdue()))) >= 2
+        for referral in Referral.objects.filter(status=ReferralStatus.EXPIRED):
+            assert referral.response_due < timezone.localdate(), referral
+
+    def test_every_referral_went_through_the_verbs(self):
+        for referral in Referral.objects.prefetch_related("events"):
+            events = list(referral.events.all())
+            assert events[0].verb == "create", referral
+            assert events[-1].to_status == referral.status, referral
+            assert all(earlier.to_status == later.from_status for earlier, later in pairwise(events)), referral
+            if referral.status != ReferralStatus.DRAFT:
+                assert referral.disclosed["reference"] == referral.client.reference, referral
+        assert AuditEvent.objects.filter(action="referral.create").count() == Referral.objects.count()
+        assert AuditEvent.objects.filter(action="referral.expire").count() == (
+            Referral.objects.filter(status=ReferralStatus.EXPIRED).count()
+        )
+
+    def test_a_mother_and_her_children_are_referred_together_to_a_family_service(self):
+        groups = set(Referral.objects.exclude(family_group=None).values_list("family_group", flat=True))
+        assert len(groups) >= 2
+        answered = 0
+        for group in groups:
+            referrals = list(Referral.objects.filter(family_group=group).select_related("client", "service"))
+            mothers = [referral.client for referral in referrals if referral.client.mother_id is None]
+            children = {referral.client for referral in referrals if referral.client.mother_id is not None}
+            assert len(mothers) == 1 and mothers[0].sex == Sex.FEMALE, group
+            assert children and children == set(mothers[0].children.all()), group
+            service = referrals[0].service
+            assert {referral.service for referral in referrals} == {service}, group
+            assert service.categories.filter(code="family-support").exists(), group
+            answered += all(referral.status == ReferralStatus.ACCEPTED for referral in referrals)
+        assert answered >= 2
+        assert len(countries_with(Referral.objects.exclude(family_group=None))) >= 2
+
+    def test_every_caseworker_inbox_is_full(self):
+        caseworkers = get_user_model().objects.filter(memberships__role=Role.CSO_CASEWORKER).distinct()
+        assert caseworkers.count() >= 4
+        for user in caseworkers:
+            inbox = referrals_visible_to(user)
+            assert inbox.count() >= 5, user
+            assert inbox.values("status").distinct().count() >= 5, user
+            assert inbox.filter(status=ReferralStatus.SENT).exists(), user
+            assert Notification.objects.filter(user=user, verb="send").exists(), user
+
+    def test_supervision_cases_with_plans_check_ins_and_notes(self):
+        today = timezone.localdate()
+        for country in (Country.KAZAKHSTAN, Country.IRAQ):
+            cases = SupervisionCase.objects.filter(client__country=country).select_related("client", "officer")
+            assert cases.count() >= 3, country
+            for case in cases:
+                assert case.opened_on < today and case.opened_on == case.client.expected_release_date, case
+                assert case.client.probation_office_id == case.probation_office_id, case
+                assert Membership.objects.filter(
+                    user=case.officer, organisation=case.probation_office_id, role=Role.PROBATION_OFFICER
+                ).exists(), case
+                assert case.handover_summary["needs"] and case.handover_summary["referrals"], case
+                assert case.goals.values("pathway").distinct().count() >= 2, case
+                assert case.check_ins.filter(from_template=True).count() == len(DEFAULT_CHECK_IN_OFFSETS), case
+                assert not case.check_ins.filter(due_on__lt=today, status=CheckInStatus.SCHEDULED).exists(), case
+            statuses = set(CheckIn.objects.filter(case__in=cases).values_list("status", flat=True))
+            assert statuses == set(CheckInStatus.values), country
+            reviewed = Goal.objects.filter(case__in=cases).annotate(reviews_count=Count("reviews"))
+            assert reviewed.filter(reviews_count__gte=3).exists(), country
+            assert reviewed.values("status").distinct().count() >= 3, country
+        for missed in CheckIn.objects.filter(status=CheckInStatus.MISSED).select_related("case"):
+            assert Alert.objects.filter(check_in=missed, user=missed.case.officer).exists(), missed
+
+    def test_case_notes_from_prison_probation_and_caseworkers(self):
+        for country in (Country.KAZAKHSTAN, Country.IRAQ):
+            notes = CaseNote.objects.filter(client__country=country)
+            kinds = set(notes.values_list("organisation__kind", flat=True))
+            assert kinds == {OrganisationKind.PRISON, OrganisationKind.PROBATION, OrganisationKind.CSO}, country
+            assert set(notes.values_list("visibility", flat=True)) == set(NoteVisibility.values), country
+            amendment = notes.filter(amends__isnull=False).select_related("amends").first()
+            assert amendment is not None, country
+            assert amendment.amends.client_id == amendment.client_id
+            assert amendment.amends.sequence < amendment.sequence
+            on_a_case = notes.filter(client__supervision_case__isnull=False)
+            assert set(on_a_case.values_list("organisation__kind", flat=True)) == kinds, country
+        for note in CaseNote.objects.filter(organisation__kind=OrganisationKind.CSO):
+            assert note.visibility == NoteVisibility.TEAM, note
+            assert Referral.objects.filter(
+                client=note.client_id,
+                organisation=note.organisation_id,
+                status__in=["accepted", "in_progress", "completed"],
+            ).exists(), note
+
+    def test_no_text_about_a_person_labels_them(self):
+        texts = people_texts()
+        assert len(texts) > 500
+        for text in texts:
+            for word in STIGMATISING_WORDS:
+                assert word not in text.lower(), text
+
+    def test_the_summary_follows_the_logins_and_counts_what_exists(self, demo_output):
+        assert demo_output.index("People: ") > demo_output.index("username  ")
+        assert summary_line(demo_output, "People").startswith(f"{Client.objects.count()} clients in 4 countries")
+        referrals = summary_line(demo_output, "Referrals")
+        assert referrals.startswith(f"{Referral.objects.count()} ")
+        for status in ReferralStatus:
+            assert f"{status.label.lower()} {Referral.objects.filter(status=status).count()}" in referrals, status
+        assert f"({Referral.objects.filter(overdue()).count()} overdue)" in referrals
+        aftercare = summary_line(demo_output, "Aftercare")
+        assert aftercare.startswith(f"{SupervisionCase.objects.count()} supervision cases, ")
+        assert f" {CaseNote.objects.count()} case notes." in aftercare
+
     def test_a_second_run_changes_nothing(self, django_assert_max_num_queries):
         before = row_counts()
         pages = list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "last_published_at"))
         users = list(get_user_model().objects.order_by("pk").values_list("pk", "password", "last_login"))
+        referrals = list(Referral.objects.order_by("pk").values_list("pk", "status", "version", "response_due"))
         output = io.StringIO()
 
         # A first run takes some 20,000 queries; a second only looks.
@@ -343,4 +558,6 @@ class TestLoadedDemoData:
         assert row_counts() == before
         assert list(Page.objects.order_by("pk").values_list("pk", "latest_revision_id", "last_published_at")) == pages
         assert list(get_user_model().objects.order_by("pk").values_list("pk", "password", "last_login")) == users
+        assert list(Referral.objects.order_by("pk").values_list("pk", "status", "version", "response_due")) == referrals
         assert "(0 new)" in output.getvalue()
+        assert "0 new clients." in output.getvalue()

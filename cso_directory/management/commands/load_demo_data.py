@@ -2,8 +2,10 @@
 
 The data lives in `cso_directory/demo/`: `organisations.json` holds, per country, organisations
 with their services (fields named as on the pages; regions, languages, categories and staff-only
-attributes by code) and `users.json` one login per role and country. Pages are keyed by slug under
-their parent and users by username; what exists is left as it is, so a second run changes nothing.
+attributes by code), `users.json` one login per role and country (and per prison), and `people.json`
+the clients of each prison with their needs, consent, referrals, supervision and case notes (see
+`cso_directory.management.demo_people`). Pages are keyed by slug under their parent, users by username
+and people by prison; what exists is left as it is, so a second run changes nothing.
 """
 
 import json
@@ -18,10 +20,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
 
 from cso_directory.actions import add_membership
+from cso_directory.management.demo_people import load_people, summary
 from cso_directory.models import CountryDirectoryPage, Language, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
 from cso_directory.site_tree import ensure_directory_tree
@@ -33,6 +38,9 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 ADMIN_USERNAME = "admin"
 URL_PATHS = ("/", "/directory/", "/admin/", "/accounts/login/")
+# The demo's referrals notify their caseworkers and referrers in the portal; none of the notices is emailed
+# (the console backend of the embedded tiers would print them all).
+NO_EMAIL = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
 
 
 class Command(BaseCommand):
@@ -52,8 +60,9 @@ class Command(BaseCommand):
         validate_password(DEMO_PASSWORD)
         organisation_entries = read_demo_file("organisations.json")
         user_entries = read_demo_file("users.json")
+        people_entries = read_demo_file("people.json")
 
-        with transaction.atomic():
+        with NO_EMAIL, transaction.atomic():
             directory = ensure_directory_tree()
             references = References()
             organisations, new_organisations, new_services = {}, 0, 0
@@ -64,13 +73,17 @@ class Command(BaseCommand):
                     new_services += ensure_services(organisation, entry["services"], references)
                     organisations[country_page.country, entry["slug"]] = organisation
             logins, new_users = ensure_users(user_entries, organisations)
+            new_clients = load_people(people_entries, organisations, references.by_field, timezone.localdate())
 
         service_count = sum(len(entry["services"]) for entries in organisation_entries.values() for entry in entries)
         self.stdout.write(
             f"Demo data: {len(organisations)} organisations ({new_organisations} new), "
-            f"{service_count} services ({new_services} new), {len(logins)} logins ({new_users} new)."
+            f"{service_count} services ({new_services} new), {len(logins)} logins ({new_users} new), "
+            f"{new_clients} new clients."
         )
         self.print_logins(logins)
+        self.stdout.write("\n" + "\n".join(summary()))
+        self.print_urls()
 
     def print_logins(self, logins: list[tuple[str, str, str, str]]) -> None:
         header = ("username", "role", "organisation", "country")
@@ -78,6 +91,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nPassword for every demo login: {DEMO_PASSWORD}\n")
         for row in [header, *logins]:
             self.stdout.write("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+
+    def print_urls(self) -> None:
         base_url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
         self.stdout.write("\nOpen: " + "  ".join(base_url + path for path in URL_PATHS))
 

@@ -1,0 +1,330 @@
+"""The people of the demo: clients, consent, referrals in every state, supervision cases and case notes.
+
+`cso_directory/demo/people.json` holds, per country, blocks of clients by prison. Everything is written through
+the verbs of `referrals.actions` and `aftercare.actions`, acting as the demo's social workers, caseworkers and
+probation officers, so the audit trail, the referral timelines and the notices are those of real use.
+
+A block is loaded once: if its prison already holds clients, it is left as it is. Dates are counted from the
+day of loading ("release_in_days", "given_days_ago", ...), and birth dates are moved by as many years as have
+passed since BIRTH_DATES_AS_OF, so the demo always looks current and everyone keeps their age.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db.models import Count, Q
+
+from aftercare.actions import add_case_note, add_goal, assign_officer, hand_over, record_check_in, review_goal
+from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, SupervisionCase
+from cso_directory.models import Membership, OrganisationPage, ServicePage
+from portal.roles import Role
+from referrals.actions import (
+    accept_referral,
+    close_referral_not_completed,
+    complete_referral,
+    create_client,
+    create_referral,
+    decline_referral,
+    expire_overdue_referrals,
+    record_consent,
+    send_family_referrals,
+    send_referral,
+    set_need,
+    start_referral,
+    withdraw_consent,
+    withdraw_referral,
+)
+from referrals.models import Client, Referral, ReferralStatus, overdue
+
+# The steps that take a new referral to the status the demo data asks for. Expired referrals are sent, then
+# expired together at the end, once their answer deadline has been moved into the past.
+STEPS = {
+    ReferralStatus.DRAFT: (),
+    ReferralStatus.SENT: ("send",),
+    ReferralStatus.EXPIRED: ("send",),
+    ReferralStatus.WITHDRAWN: ("send", "withdraw"),
+    ReferralStatus.ACCEPTED: ("send", "accept"),
+    ReferralStatus.DECLINED: ("send", "decline"),
+    ReferralStatus.IN_PROGRESS: ("send", "accept", "start"),
+    ReferralStatus.COMPLETED: ("send", "accept", "start", "complete"),
+    ReferralStatus.NOT_COMPLETED: ("send", "accept", "start", "not_complete"),
+}
+RECEIVER_STEPS = {"accept", "decline", "start", "complete", "not_complete"}
+# Expired referrals had their answer due this many days ago; overdue ones fewer days ago than the cut-off.
+EXPIRED_DUE_DAYS_AGO = 21
+EXPIRY_CUTOFF_DAYS_AGO = 10
+# The year the birth dates of people.json were written for: a child of 9 then is 9 whenever the demo loads.
+BIRTH_DATES_AS_OF = 2026
+
+
+@dataclass
+class Cast:
+    """Who acts and what they act on, each table read once and only when some block is to be loaded."""
+
+    today: datetime.date
+    codes: dict[str, dict]  # regions, languages and pathways ("categories") by code
+    due_dates: dict = field(default_factory=dict)  # referral pk → days ago its answer was due
+
+    @cached_property
+    def users(self) -> dict:
+        return {user.username: user for user in get_user_model().objects.all()}
+
+    @cached_property
+    def services(self) -> dict:
+        services = ServicePage.objects.live().select_related("organisation")
+        return {f"{service.organisation.slug}/{service.slug}": service for service in services}
+
+    @cached_property
+    def caseworkers(self) -> dict:
+        caseworkers: dict[int, Any] = {}
+        for membership in Membership.objects.filter(role=Role.CSO_CASEWORKER).select_related("user").order_by("pk"):
+            caseworkers.setdefault(membership.organisation_id, membership.user)
+        return caseworkers
+
+    def user(self, username: str):
+        if username not in self.users:
+            raise CommandError(f"people.json: no demo login {username!r}")
+        return self.users[username]
+
+    def service(self, key: str) -> ServicePage:
+        if key not in self.services:
+            raise CommandError(f"people.json: no live service {key!r} (organisation slug/service slug)")
+        return self.services[key]
+
+    def caseworker_of(self, referral: Referral):
+        if referral.organisation_id not in self.caseworkers:
+            raise CommandError(f"people.json: nobody at {referral.organisation} can answer {referral}")
+        return self.caseworkers[referral.organisation_id]
+
+    def birth_date(self, written: str) -> datetime.date:
+        birth_date = datetime.date.fromisoformat(written)
+        return birth_date.replace(year=birth_date.year + self.today.year - BIRTH_DATES_AS_OF)
+
+    def day(self, days_from_today: int) -> datetime.date:
+        return self.today + datetime.timedelta(days=days_from_today)
+
+    def code(self, kind: str, code: str):
+        rows = self.codes[kind]
+        if code not in rows:
+            raise CommandError(f"people.json: unknown {kind} {code!r}")
+        return rows[code]
+
+
+def load_people(entries: dict, organisations: dict, codes: dict[str, dict], today: datetime.date) -> int:
+    """Load every block of people whose prison holds nobody yet; return how many clients are new."""
+    cast = Cast(today=today, codes=codes)
+    new_clients = 0
+    for country, blocks in entries.items():
+        for block in blocks:
+            prison = organisations.get((country, block["prison"]))
+            if prison is None:
+                raise CommandError(f"people.json: no prison {block['prison']!r} in {country}")
+            if not Client.objects.filter(prison=prison).exists():
+                new_clients += load_block(block, prison, cast)
+    if cast.due_dates:
+        expire_as_time_passes(cast)
+    return new_clients
+
+
+def load_block(block: dict, prison: OrganisationPage, cast: Cast) -> int:
+    """The block's people, then their referrals, then the follow-up: notes, handover and aftercare."""
+    worker = cast.user(block["social_worker"])
+    clients: dict[str, Client] = {}
+    for entry in block["clients"]:
+        clients[entry["key"]] = record_person(worker, prison, entry, clients, cast)
+    for entry in block["clients"]:
+        children = [clients[other["key"]] for other in block["clients"] if other.get("mother") == entry["key"]]
+        refer_all(worker, clients[entry["key"]], entry, children, cast)
+    for entry in block["clients"]:
+        follow_up(worker, clients[entry["key"]], entry, block, cast)
+    return len(clients)
+
+
+def record_person(worker, prison: OrganisationPage, entry: dict, clients: dict, cast: Cast) -> Client:
+    client = create_client(
+        worker,
+        prison=prison,
+        languages=[cast.code("languages", code) for code in entry["languages"]],
+        first_name=entry["first_name"],
+        last_name=entry["last_name"],
+        other_names=entry["other_names"],
+        sex=entry["sex"],
+        birth_date=cast.birth_date(entry["birth_date"]),
+        expected_release_date=cast.day(entry["release_in_days"]),
+        region_of_return=cast.code("regions", entry["region"]),
+        contact_route=entry.get("contact_route", ""),
+        risk_notes=entry.get("risk_notes", ""),
+        mother=clients[entry["mother"]] if "mother" in entry else None,
+    )
+    for code, (priority, details) in entry["needs"].items():
+        set_need(worker, client, category=cast.code("categories", code), priority=priority, details=details)
+    consent = entry["consent"]
+    record_consent(
+        worker,
+        client,
+        share_contact_route=consent["share_contact_route"],
+        share_needs_details=consent["share_needs_details"],
+        organisation_kinds=consent["organisation_kinds"],
+        given_on=cast.day(-consent["given_days_ago"]),
+        method=consent["method"],
+    )
+    return client
+
+
+def refer_all(worker, client: Client, entry: dict, children: list[Client], cast: Cast) -> None:
+    """The person's referrals, the family's, then a withdrawal of consent, which flags the open ones."""
+    for spec in entry.get("referrals", []):
+        refer(worker, client, spec, cast)
+    if "family_referral" in entry:
+        refer_family(worker, client, children, entry["family_referral"], cast)
+    if "withdrawn_days_ago" in entry["consent"]:
+        withdrawn_on = cast.day(-entry["consent"]["withdrawn_days_ago"])
+        withdraw_consent(worker, client.consents.get(), withdrawn_on=withdrawn_on)
+
+
+def refer(sender, client: Client, spec: dict, cast: Cast) -> Referral:
+    need = client.needs.get(category__code=spec["need"]) if "need" in spec else None
+    referral = create_referral(sender, client, cast.service(spec["service"]), need=need, note=spec.get("note", ""))
+    return advance(sender, referral, spec, STEPS[spec["status"]], cast)
+
+
+def refer_family(worker, mother: Client, children: list[Client], spec: dict, cast: Cast) -> list[Referral]:
+    """A mother and her children referred together, then answered together."""
+    if not children:
+        raise CommandError(f"people.json: a family referral for {mother} but no children name her as mother")
+    referrals = send_family_referrals(worker, mother, children, cast.service(spec["service"]), note=spec["note"])
+    return [advance(worker, referral, spec, STEPS[spec["status"]][1:], cast) for referral in referrals]
+
+
+def advance(sender, referral: Referral, spec: dict, steps: tuple[str, ...], cast: Cast) -> Referral:
+    """Take the referral through `steps`, each by the side whose turn it is."""
+    for step in steps:
+        actor = cast.caseworker_of(referral) if step in RECEIVER_STEPS else sender
+        referral = take_step(step, actor, referral, spec)
+    if spec["status"] == ReferralStatus.EXPIRED:
+        cast.due_dates[referral.pk] = EXPIRED_DUE_DAYS_AGO
+    elif "due_days_ago" in spec:
+        if not 0 < spec["due_days_ago"] < EXPIRY_CUTOFF_DAYS_AGO:
+            raise CommandError(f"people.json: due_days_ago must be between 1 and {EXPIRY_CUTOFF_DAYS_AGO - 1}")
+        cast.due_dates[referral.pk] = spec["due_days_ago"]
+    return referral
+
+
+def take_step(step: str, actor, referral: Referral, spec: dict) -> Referral:
+    answer, result = spec.get("answer", ""), spec.get("result", "")
+    match step:
+        case "send":
+            return send_referral(actor, referral)
+        case "accept":
+            return accept_referral(actor, referral, note=answer)
+        case "decline":
+            return decline_referral(actor, referral, reason=spec["reason"], note=answer)
+        case "start":
+            return start_referral(actor, referral)
+        case "complete":
+            return complete_referral(actor, referral, outcome=spec["outcome"], note=result)
+        case "not_complete":
+            return close_referral_not_completed(actor, referral, note=result)
+        case "withdraw":
+            return withdraw_referral(actor, referral, note=result)
+    raise CommandError(f"people.json: unknown referral step {step!r}")
+
+
+def expire_as_time_passes(cast: Cast) -> None:
+    # The one direct write of the demo people: time cannot pass while the demo loads, so the answer deadline of
+    # the referrals meant to be overdue or expired is moved into the past, as if they had been sent weeks ago.
+    # The expiry itself then goes through the verb, as the daily `expire_referrals` run would.
+    for pk, days_ago in cast.due_dates.items():
+        Referral.objects.filter(pk=pk, status=ReferralStatus.SENT).update(response_due=cast.day(-days_ago))
+    expire_overdue_referrals(today=cast.day(-EXPIRY_CUTOFF_DAYS_AGO))
+
+
+def follow_up(worker, client: Client, entry: dict, block: dict, cast: Cast) -> None:
+    """The prison's notes; the handover and aftercare of people released already; then everyone else's notes."""
+    notes = entry.get("notes", [])
+    written: dict[int, CaseNote] = {}
+    for index, spec in enumerate(notes):
+        if spec["by"] == block["social_worker"]:
+            written[index] = write_note(client, spec, written, cast)
+    if "aftercare" in entry:
+        supervise(worker, client, entry["aftercare"], cast.user(block["probation_officer"]), cast)
+    for index, spec in enumerate(notes):
+        if spec["by"] != block["social_worker"]:
+            written[index] = write_note(client, spec, written, cast)
+
+
+def write_note(client: Client, spec: dict, written: dict, cast: Cast) -> CaseNote:
+    amends = written[spec["amends"]] if "amends" in spec else None
+    return add_case_note(cast.user(spec["by"]), client, body=spec["body"], visibility=spec["visibility"], amends=amends)
+
+
+def supervise(worker, client: Client, spec: dict, officer, cast: Cast) -> SupervisionCase:
+    """Hand over on the release date; the officer takes the case, sets goals, reviews them and sees the person."""
+    office = OrganisationPage.objects.get(memberships__user=officer, memberships__role=Role.PROBATION_OFFICER)
+    release_date = client.expected_release_date
+    if release_date is None or release_date >= cast.today:
+        raise CommandError(f"people.json: {client} has aftercare but is not released yet")
+    case = hand_over(worker, client, probation_office=office, release_date=release_date, note=spec["handover_note"])
+    assign_officer(officer, case, officer)
+    for goal_spec in spec["goals"]:
+        plan_goal(officer, case, goal_spec, cast)
+    check_ins = list(case.check_ins.order_by("due_on"))
+    if len(spec["check_ins"]) > sum(check_in.due_on < cast.today for check_in in check_ins):
+        raise CommandError(f"people.json: more check-ins recorded for {client} than have fallen due")
+    for check_in, check_in_spec in zip(check_ins, spec["check_ins"], strict=False):
+        see(officer, check_in, check_in_spec, cast)
+    client.refresh_from_db()
+    for referral_spec in spec.get("referrals", []):
+        refer(officer, client, referral_spec, cast)
+    return case
+
+
+def plan_goal(officer, case: SupervisionCase, spec: dict, cast: Cast) -> Goal:
+    target_date = cast.day(spec["target_in_days"])
+    goal = add_goal(officer, case, pathway=spec["pathway"], description=spec["description"], target_date=target_date)
+    for status, achievement, note in spec["reviews"]:
+        goal = review_goal(officer, goal, status=status, achievement=achievement, note=note)
+    return goal
+
+
+def see(officer, check_in: CheckIn, spec: list, cast: Cast) -> None:
+    """Record a check-in; a meeting moved to a day gone by is recorded as held on that day."""
+    status, note, *moved_by_days = spec
+    if status != CheckInStatus.RESCHEDULED:
+        record_check_in(officer, check_in, status=status, note=note)
+        return
+    moved_to = check_in.due_on + datetime.timedelta(days=moved_by_days[0])
+    record_check_in(officer, check_in, status=status, note=note, rescheduled_to=moved_to)
+    if moved_to < cast.today:
+        moved = CheckIn.objects.get(case=check_in.case, due_on=moved_to, status=CheckInStatus.SCHEDULED)
+        record_check_in(officer, moved, status=CheckInStatus.ATTENDED, note="Held on the new date.")
+
+
+def summary() -> list[str]:
+    """What the demo holds, for the command to print: people, referrals per status, aftercare."""
+    clients = Client.objects.aggregate(
+        total=Count("pk"), women=Count("pk", filter=Q(sex="female", mother=None)), children=Count("mother")
+    )
+    countries = Client.objects.values("country").distinct().count()
+    families = Referral.objects.exclude(family_group=None).values("family_group").distinct().count()
+    statuses = Counter(dict(Referral.objects.values_list("status").annotate(count=Count("pk")).order_by()))
+    overdue_count = Referral.objects.filter(overdue()).count()
+    per_status = " · ".join(
+        f"{status.label.lower()} {statuses[status]}" + (f" ({overdue_count} overdue)" if status == "sent" else "")
+        for status in ReferralStatus
+    )
+    check_ins = Counter(dict(CheckIn.objects.values_list("status").annotate(count=Count("pk")).order_by()))
+    return [
+        f"People: {clients['total']} clients in {countries} countries ({clients['women']} women, "
+        f"{clients['children']} children with their mother); {families} family referrals.",
+        f"Referrals: {sum(statuses.values())} — {per_status}.",
+        f"Aftercare: {SupervisionCase.objects.count()} supervision cases, {Goal.objects.count()} goals, "
+        f"{sum(check_ins.values())} check-ins ("
+        + ", ".join(f"{check_ins[status]} {status.label.lower()}" for status in CheckInStatus)
+        + f"), {CaseNote.objects.count()} case notes.",
+    ]
