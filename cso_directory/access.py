@@ -1,6 +1,13 @@
-"""Who may see what in the directory. Every view, API endpoint and export asks here."""
+"""Who may see what in the directory. Every view, API endpoint and export asks here.
+
+The models import this module, so functions that query a model import it where they run.
+"""
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from portal.countries import Country
+from portal.roles import Role
 
 
 def can_see_sensitive_attributes(user: User | AnonymousUser) -> bool:
@@ -11,3 +18,39 @@ def can_see_sensitive_attributes(user: User | AnonymousUser) -> bool:
         return True
     return user.memberships.exists()
 
+
+def managed_countries(user: User | AnonymousUser) -> frozenset[str]:
+    """The countries whose members the user manages: those they coordinate, or every one for a superuser."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Country.values)
+    coordinations = user.memberships.filter(role=Role.NATIONAL_COORDINATOR)
+    return frozenset(coordinations.values_list("organisation__country", flat=True))
+
+
+def memberships_visible_to(user: User | AnonymousUser) -> QuerySet:
+    """The memberships a user may list, change and remove: those of the countries they manage."""
+    from cso_directory.models import Membership
+
+    memberships = Membership.objects.select_related("user", "organisation")
+    return memberships.filter(organisation__country__in=managed_countries(user))
+
+
+def organisations_managed_by(user: User | AnonymousUser) -> QuerySet:
+    """The organisations a user may add members to."""
+    from cso_directory.models import OrganisationPage
+
+    return OrganisationPage.objects.filter(country__in=managed_countries(user)).order_by("title")
+
+
+def can_manage_user(manager: User | AnonymousUser, user: User) -> bool:
+    """Whether `manager` may give `user` a membership: never a superuser, never a user of another country."""
+    countries = managed_countries(manager)
+    if not countries:
+        return False
+    if user.is_superuser:
+        return manager.is_superuser
+    return not user.memberships.exclude(organisation__country__in=countries).exists()

@@ -1,28 +1,106 @@
 """Write verbs of the directory. Views, the admin and commands change memberships only here."""
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from cso_directory.models import Membership, OrganisationPage
-from cso_directory.site_tree import grant_page_permissions
+from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
+from portal.realtime import broadcast_on_commit, user_group
 from portal.roles import Role
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 
 
 @transaction.atomic
-def add_membership(user: AbstractBaseUser, organisation: OrganisationPage, role: Role) -> Membership:
+def add_membership(user: User, organisation: OrganisationPage, role: Role) -> Membership:
     membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     sync_admin_groups(user)
+    announce_access_changed(user)
+    return membership
+
+
+@transaction.atomic
+def invite_member(
+    *,
+    username: str,
+    organisation: OrganisationPage,
+    role: Role,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> Membership:
+    """Give `username` a membership, creating the user if the name is new.
+
+    A new user gets no password: after commit they are emailed a link to set one. An existing
+    user's name and email are left as they are, so nobody can redirect another user's mail.
+    Who may invite whom is the caller's check (cso_directory.access.can_manage_user). Log entries
+    name the user of Wagtail's log context: in the admin, the signed-in user.
+    """
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = get_user_model().objects.create_user(
+            username=username, email=email, first_name=first_name, last_name=last_name
+        )
+        transaction.on_commit(lambda: send_password_set_link(user))
+    membership = add_membership(user, organisation, role)
+    log(instance=membership, action="wagtail.create")
+    return membership
+
+
+@transaction.atomic
+def change_membership(membership: Membership, *, organisation: OrganisationPage, role: Role) -> Membership:
+    membership.organisation = organisation
+    membership.role = role
+    membership.save(update_fields=["organisation", "role"])
+    sync_admin_groups(membership.user)
+    announce_access_changed(membership.user)
+    log(instance=membership, action="wagtail.edit")
     return membership
 
 
 @transaction.atomic
 def remove_membership(membership: Membership) -> None:
     user = membership.user
+    log(instance=membership, action="wagtail.delete", deleted=True)
     membership.delete()
     sync_admin_groups(user)
+    announce_access_changed(user)
+
+
+def announce_access_changed(user: User) -> None:
+    """After commit, the user's open WebSockets re-check their access and close what they lost."""
+    broadcast_on_commit(user_group(user.pk), {"type": "access.changed"})
+
+
+def send_password_set_link(user: User) -> None:
+    """Email a new user a one-time link to choose their password (Django's password reset token)."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("password_reset_confirm", args=[uidb64, default_token_generator.make_token(user)])
+    context = {
+        "username": user.get_username(),
+        "site": settings.WAGTAIL_SITE_NAME,
+        "url": settings.WAGTAILADMIN_BASE_URL + path,
+    }
+    send_mail(
+        subject=_("Your account on %(site)s") % context,
+        message=_(
+            "An account with the username %(username)s was created for you on %(site)s.\n\n"
+            "Choose your password here (the link works once):\n%(url)s\n"
+        )
+        % context,
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def editors_group(organisation: OrganisationPage) -> Group:
@@ -31,10 +109,11 @@ def editors_group(organisation: OrganisationPage) -> Group:
         organisation.editors = Group.objects.create(name=f"Editors {organisation.hsds_id}")
         OrganisationPage.objects.filter(pk=organisation.pk).update(editors=organisation.editors)
     grant_page_permissions(organisation.editors, organisation, EDITOR_PAGE_PERMISSIONS)
+    grant_logo_permissions(organisation.editors)
     return organisation.editors
 
 
-def sync_admin_groups(user: AbstractBaseUser) -> None:
+def sync_admin_groups(user: User) -> None:
     """Make the user's Wagtail groups follow their memberships: editors and coordinators only."""
     for membership in user.memberships.filter(role=Role.CSO_EDITOR).select_related("organisation"):
         editors_group(membership.organisation)

@@ -1,0 +1,140 @@
+"""The directory's side of the Wagtail admin: coordinators manage the members of their countries.
+
+Who may edit which page is Wagtail's page permissions (cso_directory.site_tree and
+cso_directory.actions keep the groups); this module adds the "Members" area, whose every
+query and write goes through cso_directory.access and cso_directory.actions.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from cso_directory.access import managed_countries, memberships_visible_to
+from cso_directory.actions import change_membership, invite_member, remove_membership
+from cso_directory.admin_forms import MemberInvitationForm, MembershipForm
+from cso_directory.models import CountryDirectoryPage, Membership
+from cso_directory.site_tree import ensure_country_page
+from portal.countries import Country
+from portal.roles import Role
+
+
+class MembershipPermissionPolicy(BasePermissionPolicy):
+    """Those who manage members may do anything to the memberships of the countries they manage.
+
+    The countries are looked up once per user object (so once per request), not once per row.
+    """
+
+    permission_cache_name = "_managed_countries_cache"
+
+    def get_all_permissions_for_user(self, user):
+        return managed_countries(user)
+
+    def user_has_permission(self, user, action):
+        return bool(self.get_cached_permissions_for_user(user))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return instance.organisation.country in self.get_cached_permissions_for_user(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return memberships_visible_to(user)
+
+    def users_with_any_permission(self, actions):
+        coordinators = Q(memberships__role=Role.NATIONAL_COORDINATOR)
+        return get_user_model().objects.filter(coordinators | Q(is_superuser=True), is_active=True).distinct()
+
+
+# Registered before the viewset, which would otherwise fall back to Django's model permissions.
+register_permission_policy(Membership, MembershipPermissionPolicy(Membership))
+
+
+# A membership the user may not manage answers 404, exactly like one that does not exist: the
+# edit and delete views look it up in get_queryset(), the history and usage views (whose
+# get_queryset() lists log entries and references) in get_base_object_queryset().
+
+
+class MembershipIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return memberships_visible_to(self.request.user)
+
+
+class MembershipCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return invite_member(
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            role=data["role"],
+        )
+
+
+class MembershipEditView(generic.EditView):
+    def get_queryset(self):
+        return memberships_visible_to(self.request.user)
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return change_membership(self.object, organisation=data["organisation"], role=data["role"])
+
+
+class MembershipDeleteView(generic.DeleteView):
+    def get_queryset(self):
+        return memberships_visible_to(self.request.user)
+
+    def delete_action(self):
+        remove_membership(self.object)
+
+
+class MembershipHistoryView(history.HistoryView):
+    def get_base_object_queryset(self):
+        return memberships_visible_to(self.request.user)
+
+
+class MembershipUsageView(usage.UsageView):
+    def get_base_object_queryset(self):
+        return memberships_visible_to(self.request.user)
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    name = "members"
+    icon = "group"
+    menu_label = _("Members")
+    add_to_admin_menu = True
+    menu_order = 300
+    add_to_reference_index = False
+    copy_view_enabled = False
+    index_view_class = MembershipIndexView
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+    history_view_class = MembershipHistoryView
+    usage_view_class = MembershipUsageView
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    ordering = ["organisation__title", "user__username"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__title"]
+    search_backend_name = None
+
+    def get_form_class(self, for_update=False):
+        return MembershipForm if for_update else MemberInvitationForm
+
+
+@hooks.register("register_admin_viewset")
+def register_membership_viewset():
+    return MembershipViewSet()
+
+
+@hooks.register("after_create_page")
+def equip_new_country_page(request, page):
+    """A country page made in the admin gets its coordinators' group and approval workflow too."""
+    if isinstance(page.specific, CountryDirectoryPage):
+        ensure_country_page(page.get_parent().specific, Country(page.specific.country))
