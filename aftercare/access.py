@@ -14,9 +14,8 @@ from cso_directory.models import OrganisationPage
 from portal.audit import record_event
 from portal.roles import Role
 from referrals.access import AnyUser, clients_visible_to, deny, organisations_where
-from referrals.models import Client, ReferralStatus
+from referrals.models import CASE_TEAM_STATUSES, Client
 
-TEAM_REFERRAL_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
 TEAM_ROLES = (
     Role.PRISON_SOCIAL_WORKER,
     Role.PROBATION_OFFICER,
@@ -28,7 +27,7 @@ TEAM_ROLES = (
 def supporting_referrals(user: AnyUser) -> Q:
     return Q(
         referrals__organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
-        referrals__status__in=TEAM_REFERRAL_STATUSES,
+        referrals__status__in=CASE_TEAM_STATUSES,
         referrals__consent_withdrawn=False,
     )
 
@@ -60,7 +59,7 @@ def team_organisation_of(user: AnyUser, client: Client) -> OrganisationPage | No
     referral = (
         client.referrals.filter(
             organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
-            status__in=TEAM_REFERRAL_STATUSES,
+            status__in=CASE_TEAM_STATUSES,
             consent_withdrawn=False,
         )
         .select_related("organisation")

@@ -6,6 +6,7 @@ broadcast after commit (a broadcast that cannot reach Redis never undoes the wri
 
 import datetime
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -72,13 +73,17 @@ def handover_summary(client: Client) -> dict:
     }
 
 
+def require_holding_prison(user, client: Client) -> None:
+    if not organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=client.prison_id).exists():
+        raise PermissionDenied(_("Only social workers of the holding prison can hand this client over."))
+
+
 @transaction.atomic
 def hand_over(
     user, client: Client, *, probation_office: OrganisationPage, release_date: datetime.date, note: str = ""
 ) -> SupervisionCase:
     """The prison hands a client to a probation office; a supervision case opens on the release date."""
-    if not organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=client.prison_id).exists():
-        raise PermissionDenied(_("Only social workers of the holding prison can hand this client over."))
+    require_holding_prison(user, client)
     if probation_office.kind != OrganisationKind.PROBATION or probation_office.country != client.country:
         raise ValidationError({"probation_office": _("Choose a probation office in the client's country.")})
     if SupervisionCase.objects.filter(client=client).exists():
@@ -166,17 +171,48 @@ def record_check_in(
         raise ValidationError({"status": _("Choose attended, missed or rescheduled.")})
     if status == CheckInStatus.RESCHEDULED and rescheduled_to is None:
         raise ValidationError({"rescheduled_to": _("Choose the new date.")})
-    check_in.status = status
-    check_in.note = note
-    check_in.recorded_by = user
-    check_in.recorded_at = timezone.now()
-    check_in.save(update_fields=["status", "note", "recorded_by", "recorded_at"])
+    set_check_in_status(check_in, status, recorded_by=user, note=note)
     if rescheduled_to is not None:
         CheckIn.objects.create(case=check_in.case, due_on=rescheduled_to)
-    if status == CheckInStatus.MISSED:
-        raise_missed_check_in_alerts(check_in)
     record_event(user, "check_in.record", check_in.case, check_in=check_in.pk, status=status)
     return check_in
+
+
+def set_check_in_status(check_in: CheckIn, status: str, *, recorded_by=None, note: str | None = None) -> None:
+    """Store the outcome of a check-in; a missed one alerts officer and supervisors. Call inside a transaction."""
+    check_in.status = status
+    if note is not None:
+        check_in.note = note
+    check_in.recorded_by = recorded_by
+    check_in.recorded_at = timezone.now()
+    check_in.save(update_fields=["status", "note", "recorded_by", "recorded_at"])
+    if status == CheckInStatus.MISSED:
+        raise_missed_check_in_alerts(check_in)
+
+
+def mark_overdue_check_ins_missed(today: datetime.date, grace_days: int = 1) -> list[CheckIn]:
+    """Mark check-ins still scheduled more than `grace_days` after their date as missed (idempotent).
+
+    Each check-in is locked and re-read in its own transaction, so one recorded by an officer
+    meanwhile is left as the officer recorded it.
+    """
+    cutoff = today - datetime.timedelta(days=grace_days)
+    overdue_ids = CheckIn.objects.filter(status=CheckInStatus.SCHEDULED, due_on__lt=cutoff).values_list("pk", flat=True)
+    missed = []
+    for pk in list(overdue_ids):
+        with transaction.atomic():
+            check_in = (
+                CheckIn.objects.select_for_update(of=("self",))
+                .select_related("case")
+                .filter(pk=pk, status=CheckInStatus.SCHEDULED)
+                .first()
+            )
+            if check_in is None:
+                continue
+            set_check_in_status(check_in, CheckInStatus.MISSED)
+            record_event(None, "check_in.flag_missed", check_in.case, check_in=check_in.pk, grace_days=grace_days)
+            missed.append(check_in)
+    return missed
 
 
 def alert_recipients(case: SupervisionCase):
@@ -185,8 +221,8 @@ def alert_recipients(case: SupervisionCase):
         memberships__organisation=case.probation_office_id,
         memberships__role=Role.PROBATION_SUPERVISOR,
     )
-    officers = get_user_model().objects.filter(pk=case.officer_id, is_active=True)
-    return (supervisors | officers).distinct()
+    officer = get_user_model().objects.filter(supervised_cases=case, is_active=True)
+    return (supervisors | officer).distinct()
 
 
 def raise_missed_check_in_alerts(check_in: CheckIn) -> list[Alert]:
@@ -202,6 +238,17 @@ def raise_missed_check_in_alerts(check_in: CheckIn) -> list[Alert]:
                 {"type": "alert.new", "alert": alert.pk, "case": str(check_in.case_id), "kind": alert.kind},
             )
     return alerts
+
+
+# Alerts ----------------------------------------------------------------------------------------
+
+
+def mark_alerts_read(user, alert_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread alerts read: those given, or all of them. Returns how many changed."""
+    unread = Alert.objects.filter(user=user, read_at__isnull=True)
+    if alert_ids is not None:
+        unread = unread.filter(pk__in=alert_ids)
+    return unread.update(read_at=timezone.now())
 
 
 # Case notes ------------------------------------------------------------------------------------
@@ -235,6 +282,9 @@ def add_case_note(
     Client.objects.select_for_update().only("pk").get(pk=client.pk)
     if idempotency_key is not None:
         existing = CaseNote.objects.filter(client=client, idempotency_key=idempotency_key).first()
+        # Someone else's key must not hand back their note (it may be hidden from this user).
+        if existing is not None and existing.author_id != user.pk:
+            raise ValidationError({"idempotency_key": _("This key was already used for another note.")})
         if existing is not None:
             return existing
     if amends is not None and amends.client_id != client.pk:

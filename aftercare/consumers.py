@@ -1,10 +1,11 @@
-"""Live case notes: one WebSocket per client at /ws/clients/<id>/notes/.
+"""Live case notes (one WebSocket per client at /ws/clients/<id>/notes/) and a user's own events (/ws/me/).
 
-WebSockets only notify; PostgreSQL is the source of truth. On connect, and whenever the
-browser says which sequence number it saw last, the consumer sends every note after it that
-the user may see, so a reconnect loses nothing and shows nothing twice. Access is checked at
-connect (refused before accept), again for every message, and whenever the user's access
-changes (their memberships push an `access.changed` event to their user group).
+WebSockets only notify; PostgreSQL is the source of truth. The browser says which sequence
+number it saw last (`catch_up`), and the consumer sends every note after it that the user may
+see; from then on each committed note makes it send whatever it has not sent yet, so a
+reconnect or a lost broadcast loses nothing and nothing is sent twice. Access is checked at
+connect (refused before accept, and audited), again for every message, and whenever the user's
+access changes (their memberships push an `access.changed` event to their user group).
 """
 
 import asyncio
@@ -12,9 +13,11 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
 
-from aftercare.access import notes_visible_to, team_clients_of
+from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
+from portal.audit import Origin, current_origin
 from portal.realtime import user_group
 
 MAX_FRAME_BYTES = 1024 * 1024
@@ -25,14 +28,26 @@ CLOSE_TOO_LARGE = 1009
 CLOSE_BAD_MESSAGE = 4400
 
 
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def websocket_origin(scope) -> Origin:
+    ip = (scope.get("client") or ("",))[0] or ""
+    return Origin(ip=ip, channel="websocket")
+
+
 class ClientNotesConsumer(AsyncWebsocketConsumer):
+    # The highest sequence number this socket has been brought up to; None before the first catch-up.
+    sent_up_to: int | None = None
+
     async def connect(self):
         self.user = self.scope["user"]
         self.client_id = str(self.scope["url_route"]["kwargs"]["client_id"])
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if not await self.on_team():
+        if not await self.admitted():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.groups_joined = [notes_group(self.client_id), user_group(self.user.pk)]
@@ -57,26 +72,35 @@ class ClientNotesConsumer(AsyncWebsocketConsumer):
         if not await self.on_team():
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        try:
-            message = json.loads(text_data or "")
-            after = int(message["after"]) if message.get("type") == "catch_up" else None
-        except (ValueError, TypeError, KeyError, AttributeError):
-            await self.close(code=CLOSE_BAD_MESSAGE)
-            return
+        after = catch_up_position(text_data)
         if after is None:
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
-        await self.send_notes_after(after)
+        sent = await self.send_notes_between(after, None)
+        self.sent_up_to = max(after, sent)
 
     # Events from the channel layer -----------------------------------------------------------
 
     async def case_note(self, event):
-        """A note was committed: send it if this user may see it (visibility differs per member)."""
-        await self.send_notes_between(event["sequence"] - 1, event["sequence"])
+        """A note was committed: send what this user may see and has not had yet, up to that note."""
+        sequence = event["sequence"]
+        if self.sent_up_to is None:
+            await self.send_notes_between(sequence - 1, sequence)
+        elif sequence > self.sent_up_to:
+            await self.send_notes_between(self.sent_up_to, sequence)
+            self.sent_up_to = sequence
 
     async def presence_change(self, event):
-        if event["user"] != self.user.pk:
-            await self.send(text_data=json.dumps({"type": "presence", "user": event["name"], "state": event["state"]}))
+        if event["user"] == self.user.pk:
+            return
+        await self.send(
+            text_data=json.dumps(
+                {"type": "presence", "user": event["name"], "user_id": event["user"], "state": event["state"]}
+            )
+        )
+        if event["state"] == "join":
+            # Tell the newcomer who was here before them.
+            await self.channel_layer.send(event["reply_to"], self.presence_event("here"))
 
     async def access_changed(self, event):
         if not await self.on_team():
@@ -84,6 +108,9 @@ class ClientNotesConsumer(AsyncWebsocketConsumer):
 
     async def alert_new(self, event):
         await self.send(text_data=json.dumps({"type": "alert", "kind": event["kind"], "case": event["case"]}))
+
+    async def referral_new(self, event):
+        """Referral notices are for the user's inbox socket (/ws/me/), not for a case page."""
 
     # Helpers -----------------------------------------------------------------------------------
 
@@ -93,18 +120,36 @@ class ClientNotesConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(ACCESS_RECHECK_SECONDS)
             await self.access_changed({})
 
+    def presence_event(self, state: str) -> dict:
+        return {
+            "type": "presence.change",
+            "user": self.user.pk,
+            "name": display_name(self.user),
+            "state": state,
+            "reply_to": self.channel_name,
+        }
+
     async def announce_presence(self, state: str):
-        await self.channel_layer.group_send(
-            notes_group(self.client_id),
-            {"type": "presence.change", "user": self.user.pk, "name": self.user.get_username(), "state": state},
-        )
+        await self.channel_layer.group_send(notes_group(self.client_id), self.presence_event(state))
 
-    async def send_notes_after(self, after: int):
-        await self.send_notes_between(after, None)
-
-    async def send_notes_between(self, after: int, up_to: int | None):
-        for note in await self.visible_notes(after, up_to):
+    async def send_notes_between(self, after: int, up_to: int | None) -> int:
+        """Send the visible notes in (after, up_to]; returns the highest sequence sent, or `after`."""
+        notes = await self.visible_notes(after, up_to)
+        for note in notes:
             await self.send(text_data=json.dumps({"type": "note", **note}))
+        return notes[-1]["sequence"] if notes else after
+
+    @database_sync_to_async
+    def admitted(self) -> bool:
+        """On the case team? Asked through the access function, so the answer is audited either way."""
+        token = current_origin.set(websocket_origin(self.scope))
+        try:
+            get_team_client_for_user(self.user, self.client_id, action="case_note.subscribe")
+        except Http404:
+            return False
+        finally:
+            current_origin.reset(token)
+        return True
 
     @database_sync_to_async
     def on_team(self) -> bool:
@@ -119,12 +164,67 @@ class ClientNotesConsumer(AsyncWebsocketConsumer):
         return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
 
 
+class UserEventsConsumer(AsyncWebsocketConsumer):
+    """A signed-in user's own events at /ws/me/: new referrals for their inbox, alerts. Ids only, no person data."""
+
+    async def connect(self):
+        self.user = self.scope["user"]
+        if not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not await self.is_active():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = user_group(self.user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """The browser has nothing to say on this socket."""
+        await self.close(code=CLOSE_BAD_MESSAGE)
+
+    async def referral_new(self, event):
+        await self.send(
+            text_data=json.dumps({"type": "referral", "referral": event["referral"], "verb": event["verb"]})
+        )
+
+    async def alert_new(self, event):
+        await self.send(text_data=json.dumps({"type": "alert", "kind": event["kind"], "case": event["case"]}))
+
+    async def access_changed(self, event):
+        if not await self.is_active():
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    @database_sync_to_async
+    def is_active(self) -> bool:
+        self.user.refresh_from_db(fields=["is_active"])
+        return self.user.is_active
+
+
+def catch_up_position(text_data: str | None) -> int | None:
+    """The `after` of a `{"type": "catch_up", "after": <seq>}` message; None for anything else."""
+    try:
+        message = json.loads(text_data or "")
+        if message.get("type") != "catch_up":
+            return None
+        after = message["after"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        return None
+    return after
+
+
 def note_payload(note) -> dict:
     """A note as JSON. Text goes out as text: the page inserts it with textContent, never as HTML."""
     return {
         "id": str(note.id),
         "sequence": note.sequence,
-        "author": note.author.get_full_name() or note.author.get_username(),
+        "author": display_name(note.author),
         "organisation": note.organisation.title,
         "visibility": note.visibility,
         "body": note.body,

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import OrganisationKind, OrganisationPage
@@ -94,6 +95,19 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_pathway_display()}: {self.description[:40]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.target_date is not None
+            and self.target_date < timezone.localdate()
+            and self.status != GoalStatus.ACHIEVED
+        )
+
+
+def overdue_goals() -> models.Q:
+    """`Goal.is_overdue` as a database filter: the target date has passed and the goal is not achieved."""
+    return models.Q(target_date__lt=timezone.localdate()) & ~models.Q(status=GoalStatus.ACHIEVED)
 
 
 class GoalReview(models.Model):

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from aftercare.consumers import ClientNotesConsumer
+from aftercare.consumers import ClientNotesConsumer, UserEventsConsumer
 
 websocket_urlpatterns = [
     path("ws/clients/<uuid:client_id>/notes/", ClientNotesConsumer.as_asgi()),
+    path("ws/me/", UserEventsConsumer.as_asgi()),
 ]

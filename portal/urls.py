@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.api import api as staff_api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -23,9 +24,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/hsds/", include("cso_directory.hsds.urls")),
+    # After api/hsds/, so that the HSDS API keeps its own prefix.
+    path("api/", staff_api.urls),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns.append(path("", include("referrals.urls")))  # the staff workspace, before Wagtail's catch-all
+urlpatterns.append(path("", include("aftercare.urls")))
 urlpatterns.append(path("", include(wagtail_urls)))

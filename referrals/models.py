@@ -245,6 +245,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "expire": ((ReferralStatus.SENT,), ReferralStatus.EXPIRED, Side.SYSTEM),
 }
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+# A receiving organisation is on the client's case team while its referral is in one of these.
+CASE_TEAM_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
 
 
 class DeclineReason(models.TextChoices):
@@ -306,6 +308,10 @@ class Referral(models.Model):
     def save(self, *args, **kwargs):
         self.organisation_id = self.service.organisation_id
         super().save(*args, **kwargs)
+
+    @property
+    def joins_case_team(self) -> bool:
+        return self.status in CASE_TEAM_STATUSES and not self.consent_withdrawn
 
     @property
     def is_overdue(self) -> bool:

@@ -1,5 +1,7 @@
 """Who hears about a referral's step: an in-app notice at once, an email by background job after commit."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from portal.realtime import broadcast_on_commit, user_group
 from portal.roles import Role
 from referrals.models import Notification, Referral
 
@@ -45,7 +48,11 @@ def notify(referral: Referral, verb: str) -> list[Notification]:
         Notification(user=user, referral=referral, verb=verb) for user in recipients(referral, verb)
     )
     for notice in notices:
-        transaction.on_commit(lambda pk=notice.pk: send_notification_email.enqueue(pk))
+        transaction.on_commit(partial(send_notification_email.enqueue, notice.pk))
+        # Live inbox badge: ids and the step only; the page fetches the rest through access checks.
+        broadcast_on_commit(
+            user_group(notice.user_id), {"type": "referral.new", "referral": str(referral.pk), "verb": verb}
+        )
     return notices
 
 

@@ -1,0 +1,98 @@
+"""Case notes in the staff JSON API: read a client's notes after a sequence number, add one.
+
+`portal.api` adds this router to the staff API at /api/, which brings its sign-in (session or
+bearer token) and its answers to refusals: 400 with `errors` per field, 403, 404. A client the
+user is not on the case team of answers 404; a CSO never gets another organisation's
+organisation-only notes. A POST carries an idempotency key: a retry returns the note the first
+request stored (200 instead of 201) and adds nothing.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from aftercare.access import get_team_client_for_user, notes_visible_to
+from aftercare.actions import add_case_note
+from aftercare.consumers import note_payload
+from aftercare.models import CaseNote, NoteVisibility
+from referrals.models import Client
+from referrals.schemas import READ_ERRORS, Detail, FieldErrors
+
+router = Router(tags=["case notes"])
+
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail}
+
+
+class NoteOut(Schema):
+    id: uuid.UUID
+    sequence: int
+    author: str
+    organisation: str
+    visibility: NoteVisibility
+    body: str
+    amends: uuid.UUID | None = Field(description="The note this one amends, if it is an amendment.")
+    created_at: datetime.datetime
+
+
+class NoteIn(Schema):
+    body: str
+    visibility: NoteVisibility = NoteVisibility.TEAM
+    amends: uuid.UUID | None = Field(None, description="Id of the note this one amends.")
+    idempotency_key: uuid.UUID | None = Field(
+        None, description="A fresh UUID per note; send the same one again when retrying, and nothing is added twice."
+    )
+
+
+class NotesAfter(Schema):
+    after: int = Field(0, ge=0, description="Only notes with a higher sequence number.")
+
+
+def amended_note(user, client: Client, pk: uuid.UUID | None) -> CaseNote | None:
+    """The note to amend: one of this client's notes that the user can see."""
+    if pk is None:
+        return None
+    note = notes_visible_to(user).filter(client=client, pk=pk).first()
+    if note is None:
+        raise ValidationError({"amends": _("None of this client's notes you can see has this id.")})
+    return note
+
+
+def is_retry(user, client: Client, idempotency_key: uuid.UUID | None) -> bool:
+    if idempotency_key is None:
+        return False
+    return CaseNote.objects.filter(client=client, author=user, idempotency_key=idempotency_key).exists()
+
+
+@router.get(
+    "/clients/{client_id}/notes",
+    response={200: list[NoteOut], **READ_ERRORS},
+    summary="The client's case notes you may see, in sequence order",
+)
+def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAfter]):
+    client = get_team_client_for_user(request.user, client_id, action="case_note.list")
+    notes = notes_visible_to(request.user).filter(client=client, sequence__gt=query.after)
+    return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
+
+
+@router.post(
+    "/clients/{client_id}/notes",
+    response={200: NoteOut, 201: NoteOut, **WRITE_ERRORS},
+    summary="Add a note (201), or repeat a request with the same idempotency key (200, nothing added)",
+)
+def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
+    client = get_team_client_for_user(request.user, client_id, action="case_note.write")
+    retry = is_retry(request.user, client, payload.idempotency_key)
+    note = add_case_note(
+        request.user,
+        client,
+        body=payload.body,
+        visibility=payload.visibility,
+        amends=amended_note(request.user, client, payload.amends),
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(200 if retry else 201, note_payload(note))

@@ -1,0 +1,463 @@
+"""The supervision workspace: handover at release, the case page with its plan and check-ins,
+the probation caseload and the alerts of a user.
+
+Records come through aftercare.access (or referrals.access for the client at handover), so what
+a user may not see answers 404 and the denial is audited; every change goes through a verb of
+aftercare.actions, which answers 403 to those who may see but not change. Pages showing a person
+are never cached.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aftercare.access import cases_visible_to, get_case_for_user, get_team_client_for_user, notes_visible_to
+from aftercare.actions import (
+    add_case_note,
+    add_check_in,
+    add_goal,
+    assign_officer,
+    hand_over,
+    mark_alerts_read,
+    record_check_in,
+    require_case_access,
+    require_holding_prison,
+    review_goal,
+)
+from aftercare.consumers import display_name
+from aftercare.filters import CaseloadFilter
+from aftercare.forms import (
+    AssignOfficerForm,
+    CaseNoteForm,
+    CheckInForm,
+    GoalForm,
+    GoalReviewForm,
+    HandoverForm,
+    RecordCheckInForm,
+)
+from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, Pathway, SupervisionCase, overdue_goals
+from portal.audit import record_event
+from referrals.access import clients_visible_to, get_client_for_user
+from referrals.models import Priority, ReferralStatus
+
+PAGE_SIZE = 25
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def may_change(user, case: SupervisionCase) -> bool:
+    try:
+        require_case_access(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# Handover --------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def handover(request, pk):
+    client = get_client_for_user(request.user, pk, action="client.handover")
+    require_holding_prison(request.user, client)
+    existing = SupervisionCase.objects.filter(client=client).first()
+    if existing is not None:
+        messages.info(request, _("This client has already been handed over."))
+        return redirect("aftercare:case_detail", pk=existing.pk)
+    form = HandoverForm(request.POST or None, client=client)
+    if form.is_bound and form.is_valid():
+        try:
+            case = hand_over(request.user, client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(reference)s was handed over to %(office)s.")
+                % {"reference": client.reference, "office": case.probation_office.title},
+            )
+            return redirect("aftercare:case_detail", pk=case.pk)
+    context = {"client": client, "form": form}
+    return render(request, "aftercare/handover.html", context, status=400 if form.errors else 200)
+
+
+# Case page -------------------------------------------------------------------------------------
+
+
+def handover_rows(summary: dict) -> dict:
+    """The handover snapshot with its stored codes shown as labels in the reader's language."""
+
+    def label(choices, value):
+        return choices(value).label if value in choices.values else value
+
+    return {
+        "needs": [{**need, "priority": label(Priority, need.get("priority"))} for need in summary.get("needs", [])],
+        "referrals": [
+            {**referral, "status": label(ReferralStatus, referral.get("status"))}
+            for referral in summary.get("referrals", [])
+        ],
+        "key_notes": summary.get("key_notes", []),
+    }
+
+
+@dataclass
+class PlannedGoal:
+    goal: Goal
+    review_form: GoalReviewForm | None
+
+
+@dataclass
+class BookedCheckIn:
+    check_in: CheckIn
+    record_form: RecordCheckInForm | None
+
+
+def plan_by_pathway(case: SupervisionCase, editable: bool, failed_review) -> list[tuple[str, list[PlannedGoal]]]:
+    """Every pathway with its goals, each with its review history and form, in a fixed number of queries."""
+    by_pathway: dict[str, list[PlannedGoal]] = {pathway.value: [] for pathway in Pathway}
+    for goal in case.goals.prefetch_related(Prefetch("reviews", to_attr="history")):
+        by_pathway[goal.pathway].append(PlannedGoal(goal, review_form_for(goal, failed_review) if editable else None))
+    return [(str(pathway.label), by_pathway[pathway.value]) for pathway in Pathway]
+
+
+def review_form_for(goal: Goal, failed_review: tuple[int, GoalReviewForm] | None) -> GoalReviewForm:
+    if failed_review is not None and failed_review[0] == goal.pk:
+        return failed_review[1]
+    initial = {"status": goal.status, "achievement": goal.achievement}
+    return GoalReviewForm(initial=initial, auto_id=f"id_goal{goal.pk}_%s")
+
+
+def check_ins_with_forms(case: SupervisionCase, editable: bool, failed_record) -> list[BookedCheckIn]:
+    """The check-ins, oldest first; those still scheduled come with the form to record them."""
+    booked = []
+    for check_in in case.check_ins.select_related("recorded_by"):
+        form = None
+        if editable and check_in.status == CheckInStatus.SCHEDULED:
+            form = record_form_for(check_in, failed_record)
+        booked.append(BookedCheckIn(check_in, form))
+    return booked
+
+
+def record_form_for(check_in: CheckIn, failed_record: tuple[int, RecordCheckInForm] | None) -> RecordCheckInForm:
+    if failed_record is not None and failed_record[0] == check_in.pk:
+        return failed_record[1]
+    return RecordCheckInForm(auto_id=f"id_checkin{check_in.pk}_%s")
+
+
+def render_case_page(
+    request,
+    case: SupervisionCase,
+    *,
+    status: int = 200,
+    officer_form=None,
+    goal_form=None,
+    check_in_form=None,
+    failed_review=None,
+    failed_record=None,
+):
+    editable = may_change(request.user, case)
+    unread_alerts = case.alerts.filter(user=request.user, read_at__isnull=True)
+    context = {
+        "case": case,
+        "client": case.client,
+        "editable": editable,
+        "summary": handover_rows(case.handover_summary),
+        "plan": plan_by_pathway(case, editable, failed_review),
+        "check_ins": check_ins_with_forms(case, editable, failed_record),
+        "alerts": unread_alerts.select_related("case__client", "check_in"),
+        **case_notes_context(request, case.client),
+    }
+    if editable:
+        context |= {
+            "officer_form": officer_form
+            or AssignOfficerForm(office_id=case.probation_office_id, initial={"officer": case.officer_id}),
+            "goal_form": goal_form or GoalForm(auto_id="id_new_goal_%s"),
+            "check_in_form": check_in_form or CheckInForm(auto_id="id_new_check_in_%s"),
+        }
+    return render(request, "aftercare/case_detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def case_detail(request, pk):
+    return render_case_page(request, get_case_for_user(request.user, pk))
+
+
+def redirect_to_case(case: SupervisionCase, fragment: str):
+    response = redirect("aftercare:case_detail", pk=case.pk)
+    response["Location"] += f"#{fragment}"
+    return response
+
+
+@login_required
+@never_cache
+@require_POST
+def officer_assign(request, pk):
+    case = get_case_for_user(request.user, pk)
+    require_case_access(request.user, case)
+    form = AssignOfficerForm(request.POST, office_id=case.probation_office_id)
+    if form.is_valid():
+        try:
+            assign_officer(request.user, case, form.cleaned_data["officer"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The probation officer was assigned."))
+            return redirect_to_case(case, "officer")
+    return render_case_page(request, case, status=400, officer_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def goal_add(request, pk):
+    case = get_case_for_user(request.user, pk)
+    require_case_access(request.user, case)
+    form = GoalForm(request.POST, auto_id="id_new_goal_%s")
+    if form.is_valid():
+        try:
+            add_goal(request.user, case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The goal was added to the plan."))
+            return redirect_to_case(case, "plan")
+    return render_case_page(request, case, status=400, goal_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def goal_review(request, pk, goal_id):
+    case = get_case_for_user(request.user, pk)
+    require_case_access(request.user, case)
+    goal = get_object_or_404(case.goals.select_related("case"), pk=goal_id)
+    form = GoalReviewForm(request.POST, auto_id=f"id_goal{goal.pk}_%s")
+    if form.is_valid():
+        try:
+            review_goal(request.user, goal, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The review was recorded."))
+            return redirect_to_case(case, f"goal-{goal.pk}")
+    return render_case_page(request, case, status=400, failed_review=(goal.pk, form))
+
+
+@login_required
+@never_cache
+@require_POST
+def check_in_add(request, pk):
+    case = get_case_for_user(request.user, pk)
+    require_case_access(request.user, case)
+    form = CheckInForm(request.POST, auto_id="id_new_check_in_%s")
+    if form.is_valid():
+        add_check_in(request.user, case, **form.cleaned_data)
+        messages.success(request, _("The check-in was added."))
+        return redirect_to_case(case, "check-ins")
+    return render_case_page(request, case, status=400, check_in_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def check_in_record(request, pk, check_in_id):
+    case = get_case_for_user(request.user, pk)
+    require_case_access(request.user, case)
+    check_in = get_object_or_404(case.check_ins.select_related("case"), pk=check_in_id, status=CheckInStatus.SCHEDULED)
+    form = RecordCheckInForm(request.POST, auto_id=f"id_checkin{check_in.pk}_%s")
+    if form.is_valid():
+        try:
+            record_check_in(request.user, check_in, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The check-in was recorded."))
+            return redirect_to_case(case, "check-ins")
+    return render_case_page(request, case, status=400, failed_record=(check_in.pk, form))
+
+
+# Caseload --------------------------------------------------------------------------------------
+
+
+def annotated_caseload(user):
+    """The user's cases with what the caseload shows and filters on, in one query per page."""
+    scheduled = CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.SCHEDULED).order_by("due_on")
+    return (
+        cases_visible_to(user)
+        .select_related("client", "probation_office", "officer")
+        .annotate(
+            has_overdue_goals=Exists(Goal.objects.filter(overdue_goals(), case=OuterRef("pk"))),
+            has_missed_check_ins=Exists(CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.MISSED)),
+            next_check_in=Subquery(scheduled.values("due_on")[:1]),
+        )
+        .order_by("-opened_on", "client__reference")
+    )
+
+
+def caseload_counts(cases) -> dict:
+    return cases.aggregate(
+        total=Count("pk"),
+        with_overdue_goals=Count("pk", filter=Q(has_overdue_goals=True)),
+        with_missed_check_ins=Count("pk", filter=Q(has_missed_check_ins=True)),
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def caseload(request):
+    cases = annotated_caseload(request.user)
+    case_filter = CaseloadFilter(request.GET or None, queryset=cases, request=request)
+    if not case_filter.is_bound:
+        filtered = cases
+    else:  # a filter that cannot be applied shows its error and no cases, never the unfiltered list
+        filtered = case_filter.qs if case_filter.is_valid() else cases.none()
+    page = paginate(request, filtered)
+    # A listing shows people too: audit which cases one page showed, in one event.
+    record_event(
+        request.user, "case.list", ("aftercare.supervisioncase", "list"), ids=[str(c.pk) for c in page.object_list]
+    )
+    context = {
+        "filter": case_filter,
+        "form": case_filter.form,
+        "page_obj": page,
+        "counts": caseload_counts(filtered),
+        "query_string": query_without_page(request),
+    }
+    return render(request, "aftercare/caseload.html", context)
+
+
+# Alerts ----------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def alert_list(request):
+    alerts = Alert.objects.filter(user=request.user).select_related("case__client", "check_in")
+    context = {
+        "page_obj": paginate(request, alerts),
+        "unread": alerts.filter(read_at__isnull=True).count(),
+    }
+    return render(request, "aftercare/alert_list.html", context)
+
+
+@login_required
+@require_POST
+def alerts_mark_read(request):
+    """Mark the alerts given read (`alert` may repeat), or all of them when none is given; then go back."""
+    ids = [int(value) for value in request.POST.getlist("alert") if value.isdigit()]
+    count = mark_alerts_read(request.user, ids or None)
+    messages.success(
+        request, ngettext("%(count)d alert marked read.", "%(count)d alerts marked read.", count) % {"count": count}
+    )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("aftercare:alert_list")
+
+
+# Case notes ------------------------------------------------------------------------------------
+
+
+def notes_with_amendments(notes: list) -> list:
+    """Give each note its author's name, the visible note it amends and the visible notes amending it."""
+    by_id = {note.pk: note for note in notes}
+    for note in notes:
+        note.author_name = display_name(note.author)
+        note.amendment_list = []
+    for note in notes:
+        note.amended_note = by_id.get(note.amends_id)
+        if note.amended_note is not None:
+            note.amended_note.amendment_list.append(note)
+    return notes
+
+
+def case_notes_context(request, client, form: CaseNoteForm | None = None) -> dict:
+    """What templates/aftercare/includes/case_notes.html needs. Any page showing a client whose case
+    team the user is on can include the panel with `context |= case_notes_context(request, client)`.
+    Only the client's id goes in: the panel never shows the person (a CSO must not see names).
+    """
+    visible = notes_visible_to(request.user).filter(client=client)
+    notes = notes_with_amendments(list(visible.select_related("author", "organisation", "amends").order_by("sequence")))
+    if form is None:
+        amends = request.GET.get("amends")
+        initial = {"amends": amends} if amends and any(str(note.pk) == amends for note in notes) else {}
+        form = CaseNoteForm(notes=visible, initial=initial)
+    return {
+        "notes_client_id": client.pk,
+        "case_notes": notes,
+        "last_note_sequence": max((note.sequence for note in notes), default=0),
+        "note_form": form,
+    }
+
+
+def render_case_notes_page(request, client, *, form: CaseNoteForm | None = None, status: int = 200):
+    # Names only for the prison and probation staff who see the client record; a CSO sees the reference.
+    full_record = clients_visible_to(request.user).filter(pk=client.pk).exists()
+    context = {
+        "client_reference": client.reference,
+        "client_name": f"{client.first_name} {client.last_name}" if full_record else "",
+        "full_record": full_record,
+        **case_notes_context(request, client, form),
+    }
+    return render(request, "aftercare/case_notes.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def case_notes_page(request, pk):
+    return render_case_notes_page(request, get_team_client_for_user(request.user, pk, action="case_note.list"))
+
+
+def back_to_notes(request, client):
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("aftercare:case_notes", kwargs={"pk": client.pk})
+    return redirect(next_url.split("#")[0] + "#case-notes")
+
+
+@login_required
+@never_cache
+@require_POST
+def add_note(request, pk):
+    client = get_team_client_for_user(request.user, pk, action="case_note.write")
+    form = CaseNoteForm(request.POST, notes=notes_visible_to(request.user).filter(client=client))
+    if form.is_valid():
+        try:
+            add_case_note(request.user, client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The note was added."))
+            return back_to_notes(request, client)
+    return render_case_notes_page(request, client, form=form, status=400)

@@ -1,0 +1,144 @@
+// Live case notes: notes written by others appear without a reload, and presence shows who else
+// has the case open. The page renders every note it had; this script asks the server for those
+// after the last sequence number it has seen, on every (re)connect, and skips any note already
+// shown, so each note appears exactly once. Text goes in with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  const FIRST_RETRY_MS = 1000;
+  const LONGEST_RETRY_MS = 15000;
+  // The server closes with these when the user may no longer see the case: retrying cannot help.
+  const FINAL_CLOSE_CODES = [4401, 4403];
+
+  function slot(element, name) {
+    return element.querySelector('[data-slot="' + name + '"]');
+  }
+
+  function formatTime(isoString) {
+    try {
+      return new Date(isoString).toLocaleString(document.documentElement.lang || undefined);
+    } catch (error) {
+      return isoString;
+    }
+  }
+
+  function CaseNotes(panel) {
+    this.panel = panel;
+    this.list = panel.querySelector("[data-notes-list]");
+    this.noteTemplate = panel.querySelector("[data-note-template]");
+    this.presenceList = panel.querySelector("[data-presence-list]");
+    this.presenceTemplate = panel.querySelector("[data-presence-template]");
+    this.status = panel.querySelector("[data-live-status]");
+    this.lastSequence = Number(panel.dataset.lastSequence) || 0;
+    this.viewers = new Map();
+    this.retryMs = FIRST_RETRY_MS;
+  }
+
+  CaseNotes.prototype.socketUrl = function () {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    return scheme + "//" + window.location.host + this.panel.dataset.socketPath;
+  };
+
+  CaseNotes.prototype.setState = function (state) {
+    this.panel.dataset.liveState = state;
+    const text = this.status.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)];
+    if (text) {
+      this.status.textContent = text;
+    }
+  };
+
+  CaseNotes.prototype.connect = function () {
+    const socket = new WebSocket(this.socketUrl());
+    socket.addEventListener("open", () => {
+      this.retryMs = FIRST_RETRY_MS;
+      this.setState("open");
+      socket.send(JSON.stringify({ type: "catch_up", after: this.lastSequence }));
+    });
+    socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
+    socket.addEventListener("close", (event) => this.closed(event.code));
+  };
+
+  CaseNotes.prototype.closed = function (code) {
+    this.viewers.clear();
+    this.showViewers();
+    if (FINAL_CLOSE_CODES.includes(code)) {
+      this.setState("closed");
+      return;
+    }
+    this.setState("reconnecting");
+    window.setTimeout(() => this.connect(), this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, LONGEST_RETRY_MS);
+  };
+
+  CaseNotes.prototype.receive = function (message) {
+    if (message.type === "note") {
+      this.addNote(message);
+    } else if (message.type === "presence") {
+      this.updateViewers(message);
+    }
+  };
+
+  CaseNotes.prototype.addNote = function (note) {
+    this.lastSequence = Math.max(this.lastSequence, note.sequence);
+    if (document.getElementById("note-" + note.id)) {
+      return;
+    }
+    const item = this.noteTemplate.content.firstElementChild.cloneNode(true);
+    item.id = "note-" + note.id;
+    item.dataset.noteId = note.id;
+    item.dataset.sequence = String(note.sequence);
+    item.classList.toggle("case-note-private", note.visibility === "organisation");
+    slot(item, "sequence").textContent = String(note.sequence);
+    slot(item, "author").textContent = note.author;
+    slot(item, "organisation").textContent = note.organisation;
+    slot(item, "created_at").textContent = formatTime(note.created_at);
+    slot(item, "created_at").setAttribute("datetime", note.created_at);
+    slot(item, "private").hidden = note.visibility !== "organisation";
+    slot(item, "body").textContent = note.body;
+    this.linkAmendment(item, note);
+    this.insertInOrder(item, note.sequence);
+    this.panel.querySelector("[data-no-notes]").hidden = true;
+  };
+
+  CaseNotes.prototype.linkAmendment = function (item, note) {
+    const amended = note.amends ? document.getElementById("note-" + note.amends) : null;
+    if (!amended) {
+      return;
+    }
+    slot(item, "amends").hidden = false;
+    slot(item, "amends-link").setAttribute("href", "#" + amended.id);
+    slot(item, "amends-sequence").textContent = amended.dataset.sequence;
+    const backLink = document.createElement("a");
+    backLink.setAttribute("href", "#note-" + note.id);
+    backLink.textContent = "#" + note.sequence;
+    slot(amended, "amendment-links").append(backLink, " ");
+    slot(amended, "amended-by").hidden = false;
+  };
+
+  CaseNotes.prototype.insertInOrder = function (item, sequence) {
+    const later = Array.from(this.list.children).find((other) => Number(other.dataset.sequence) > sequence);
+    this.list.insertBefore(item, later || null);
+  };
+
+  CaseNotes.prototype.updateViewers = function (message) {
+    const count = this.viewers.get(message.user_id)?.count || 0;
+    const change = message.state === "leave" ? -1 : 1;
+    if (count + change > 0) {
+      this.viewers.set(message.user_id, { name: message.user, count: count + change });
+    } else {
+      this.viewers.delete(message.user_id);
+    }
+    this.showViewers();
+  };
+
+  CaseNotes.prototype.showViewers = function () {
+    const items = Array.from(this.viewers.values()).map((viewer) => {
+      const item = this.presenceTemplate.content.firstElementChild.cloneNode(true);
+      slot(item, "name").textContent = viewer.name;
+      return item;
+    });
+    this.presenceList.replaceChildren(...items);
+  };
+
+  document.querySelectorAll("[data-case-notes]").forEach((panel) => new CaseNotes(panel).connect());
+})();

@@ -1,0 +1,44 @@
+// The signed-in user's own events (/ws/me/): a notice with a count when a referral step or a
+// missed check-in concerns them. The events carry ids only; the linked pages show the rest.
+(function () {
+  "use strict";
+
+  const FIRST_RETRY_MS = 2000;
+  const LONGEST_RETRY_MS = 60000;
+  const FINAL_CLOSE_CODES = [4401, 4403];
+  const root = document.querySelector("[data-user-events]");
+  if (!root) {
+    return;
+  }
+  const counts = { referral: 0, alert: 0 };
+  let retryMs = FIRST_RETRY_MS;
+
+  function show(kind) {
+    const notice = root.querySelector('[data-live-notice="' + kind + '"]');
+    if (!notice) {
+      return;
+    }
+    counts[kind] += 1;
+    notice.querySelector("[data-count]").textContent = String(counts[kind]);
+    notice.hidden = false;
+  }
+
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(scheme + "//" + window.location.host + root.dataset.userEvents);
+    socket.addEventListener("open", () => {
+      retryMs = FIRST_RETRY_MS;
+      root.dataset.liveState = "open";
+    });
+    socket.addEventListener("message", (event) => show(JSON.parse(event.data).type));
+    socket.addEventListener("close", (event) => {
+      root.dataset.liveState = "closed";
+      if (!FINAL_CLOSE_CODES.includes(event.code)) {
+        window.setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, LONGEST_RETRY_MS);
+      }
+    });
+  }
+
+  connect();
+})();
