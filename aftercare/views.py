@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,23 +47,11 @@ from aftercare.forms import (
 )
 from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, Pathway, SupervisionCase, overdue_goals
 from portal.audit import record_event
+from portal.listing import paginate, query_without_page
 from referrals.access import clients_visible_to, get_client_for_user
 from referrals.models import Priority, ReferralStatus
 
-PAGE_SIZE = 25
-
-
 # Helpers ---------------------------------------------------------------------------------------
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def may_change(user, case: SupervisionCase) -> bool:

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,7 @@ from cso_directory.models import (
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.countries import Country
+from portal.listing import paginate, query_without_page
 
 RESULTS_PER_PAGE = 20
 KEYWORD_MATCH_LIMIT = 1000
@@ -101,15 +101,12 @@ def search_directory(request) -> dict:
     services = ServicePage.objects.live().public().order_by("title")
     service_filter = ServiceFilter(request.GET or None, queryset=services)
     results = service_filter.qs.distinct() if service_filter.is_bound else services
-    paginator = Paginator(with_listing_relations(results, request.user), RESULTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    page = paginate(request, with_listing_relations(results, request.user), RESULTS_PER_PAGE)
     return {
         "filter": service_filter,
         "form": service_filter.form,
         "results_page": page,
-        "result_count": paginator.count,
-        "query_string": query_without_page.urlencode(),
+        "result_count": page.paginator.count,
+        "query_string": query_without_page(request),
         "show_sensitive": can_see_sensitive_attributes(request.user),
     }

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cso_directory.models import Language, ServicePage
 from portal.audit import record_event
+from portal.listing import paginate, query_without_page
 from portal.roles import Role
 from referrals.access import (
     clients_visible_to,
@@ -69,7 +69,6 @@ from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralSt
 from referrals.notifications import subject_for
 from referrals.suggestions import suggest_services
 
-PAGE_SIZE = 25
 TRANSITION_FORMS = {
     "accept": (TransitionForm, accept_referral),
     "decline": (DeclineForm, decline_referral),
@@ -81,16 +80,6 @@ TRANSITION_FORMS = {
 
 
 # Helpers ---------------------------------------------------------------------------------------
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def record_listing(user, action: str, listing: tuple[str, str], records) -> None:
