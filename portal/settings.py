@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "cso_directory",
     "referrals",
     "django_tasks",
+    "django_tasks_db",
     "aftercare",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
@@ -198,8 +199,13 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
 }
 
-# Background jobs (notification emails). The embedded tiers run them at once, in-process.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background jobs (notification emails): in production a queue in PostgreSQL drained by
+# `manage.py db_worker`; the embedded tiers run each job in-process right after commit.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if EMBEDDED else "django_tasks_db.DatabaseBackend"
+    }
+}
 REFERRAL_RESPONSE_WORKING_DAYS: dict[str, int] = {}
 
 SESSION_COOKIE_HTTPONLY = True

@@ -25,7 +25,7 @@ CANARY_BIRTH_DATE_SPELLINGS = ("1988-04-17", "17.04.1988", "April 17, 1988", "17
 
 
 def make_user(username: str, organisation=None, role=None) -> User:
-    user = User.objects.create_user(username, password="a-long-password-1")
+    user = User.objects.create_user(username, password="a-long-password-1", email=f"{username}@example.org")
     if organisation is not None:
         add_membership(user, organisation, role)
     return user
