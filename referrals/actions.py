@@ -22,7 +22,7 @@ from portal.audit import record_event
 from portal.roles import Role
 from referrals import notifications
 from referrals.access import clients_visible_to, organisations_where, side_of
-from referrals.deadlines import response_due
+from referrals.deadlines import last_day_before_expiry, response_due
 from referrals.models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -364,16 +364,38 @@ def withdraw_referral(user, referral: Referral, *, note: str = "", expected_vers
 
 
 def expire_overdue_referrals(today: datetime.date | None = None) -> list[Referral]:
-    """Expire every sent referral whose answer is overdue; run daily by `expire_referrals`."""
+    """Expire every sent referral still unanswered after its deadline and the country's grace days."""
     today = today or timezone.localdate()
     expired = []
-    for referral in Referral.objects.filter(status=ReferralStatus.SENT, response_due__lt=today):
+    overdue = Referral.objects.filter(status=ReferralStatus.SENT, response_due__lt=today).select_related("client")
+    for referral in overdue:
+        if last_day_before_expiry(referral.response_due, referral.client.country) >= today:
+            continue
         with transaction.atomic():
             try:
                 expired.append(_transition(None, referral, "expire"))
             except Conflict:
                 continue  # answered while we were expiring the others
     return expired
+
+
+def announce_overdue_referrals(today: datetime.date | None = None) -> list[Referral]:
+    """Tell both sides, once, that a sent referral's answer is overdue (run after expiring)."""
+    today = today or timezone.localdate()
+    announced = []
+    unannounced = Referral.objects.filter(
+        status=ReferralStatus.SENT, response_due__lt=today, overdue_notified_at__isnull=True
+    )
+    for referral in unannounced:
+        with transaction.atomic():
+            claimed = Referral.objects.filter(pk=referral.pk, overdue_notified_at__isnull=True).update(
+                overdue_notified_at=timezone.now()
+            )
+            if claimed:
+                record_event(None, "referral.overdue", referral)
+                notifications.notify(referral, "overdue")
+                announced.append(referral)
+    return announced
 
 
 # Notifications ---------------------------------------------------------------------------------

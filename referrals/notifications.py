@@ -15,7 +15,7 @@ from portal.roles import Role
 from referrals.models import Notification, Referral
 
 # Which side hears about each step: the receiving organisation's caseworkers or the referrer.
-TO_RECEIVER = {"send", "withdraw", "consent_withdrawn"}
+TO_RECEIVER = {"send", "withdraw", "consent_withdrawn", "overdue"}
 TO_SENDER = {"accept", "decline", "complete", "not_complete", "expire", "overdue"}
 # Subjects name the service and the step; never the person (emails leave the portal).
 SUBJECTS = {
@@ -33,13 +33,14 @@ SUBJECTS = {
 
 def recipients(referral: Referral, verb: str):
     users = get_user_model().objects.filter(is_active=True)
+    receivers = users.filter(memberships__organisation=referral.organisation_id, memberships__role=Role.CSO_CASEWORKER)
+    sender = users.filter(pk=referral.created_by_id)
+    wanted = users.none()
     if verb in TO_RECEIVER:
-        return users.filter(
-            memberships__organisation=referral.organisation_id, memberships__role=Role.CSO_CASEWORKER
-        ).distinct()
+        wanted = wanted | receivers
     if verb in TO_SENDER:
-        return users.filter(pk=referral.created_by_id)
-    return users.none()
+        wanted = wanted | sender
+    return wanted.distinct()
 
 
 def notify(referral: Referral, verb: str) -> list[Notification]:

@@ -41,13 +41,14 @@ def expire_referrals(django_capture_on_commit_callbacks) -> str:
     return out.getvalue()
 
 
-def test_an_overdue_sent_referral_expires_and_its_referrer_is_told(cast, django_capture_on_commit_callbacks):
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    overdue = due_on(referral_in(cast, ReferralStatus.SENT), yesterday)
+def test_a_referral_unanswered_past_the_grace_days_expires_and_its_referrer_is_told(
+    cast, django_capture_on_commit_callbacks
+):
+    overdue = due_on(referral_in(cast, ReferralStatus.SENT), datetime.date(2020, 1, 6))
 
     output = expire_referrals(django_capture_on_commit_callbacks)
 
-    assert output == "Expired 1 referral(s).\n"
+    assert output == "Expired 1 referral(s).\nAnnounced 0 overdue referral(s).\n"
     expired = Referral.objects.get(pk=overdue.pk)
     assert (expired.status, expired.version) == (ReferralStatus.EXPIRED, overdue.version + 1)
     assert ReferralEvent.objects.filter(referral=overdue, verb="expire", actor=None).count() == 1
@@ -66,7 +67,7 @@ def test_answered_and_not_yet_due_referrals_are_left_alone(cast, django_capture_
 
     output = expire_referrals(django_capture_on_commit_callbacks)
 
-    assert output == "Expired 0 referral(s).\n"
+    assert output == "Expired 0 referral(s).\nAnnounced 0 overdue referral(s).\n"
     statuses = dict(Referral.objects.values_list("pk", "status"))
     assert statuses == {
         answered.pk: ReferralStatus.ACCEPTED,
@@ -83,8 +84,40 @@ def test_running_twice_expires_once(cast, django_capture_on_commit_callbacks):
     first = expire_referrals(django_capture_on_commit_callbacks)
     second = expire_referrals(django_capture_on_commit_callbacks)
 
-    assert (first, second) == ("Expired 1 referral(s).\n", "Expired 0 referral(s).\n")
+    assert first.startswith("Expired 1 referral(s).\n")
+    assert second.startswith("Expired 0 referral(s).\n")
     assert len(mail.outbox) == 1
+
+
+def test_a_referral_just_past_its_deadline_is_announced_overdue_once_not_expired(
+    cast, django_capture_on_commit_callbacks
+):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    overdue = due_on(referral_in(cast, ReferralStatus.SENT), yesterday)
+
+    first = expire_referrals(django_capture_on_commit_callbacks)
+    second = expire_referrals(django_capture_on_commit_callbacks)
+
+    assert first == "Expired 0 referral(s).\nAnnounced 1 overdue referral(s).\n"
+    assert second == "Expired 0 referral(s).\nAnnounced 0 overdue referral(s).\n"
+    assert Referral.objects.get(pk=overdue.pk).status == ReferralStatus.SENT
+    told = set(Notification.objects.filter(referral=overdue, verb="overdue").values_list("user", flat=True))
+    assert cast.social_worker.pk in told
+    assert told - {cast.social_worker.pk}, "the receiving caseworkers are told too"
+    assert all("Answer overdue" in email.subject for email in mail.outbox)
+
+
+def test_with_no_grace_days_a_referral_expires_the_day_after_its_deadline(
+    cast, settings, django_capture_on_commit_callbacks
+):
+    settings.REFERRAL_EXPIRY_GRACE_WORKING_DAYS = {"KZ": 0}
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    overdue = due_on(referral_in(cast, ReferralStatus.SENT), yesterday)
+
+    output = expire_referrals(django_capture_on_commit_callbacks)
+
+    assert output == "Expired 1 referral(s).\nAnnounced 0 overdue referral(s).\n"
+    assert Referral.objects.get(pk=overdue.pk).status == ReferralStatus.EXPIRED
 
 
 def test_a_sent_referral_is_due_five_working_days_later(cast):
