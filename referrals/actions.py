@@ -369,8 +369,9 @@ def expire_overdue_referrals(today: datetime.date | None = None) -> list[Referra
     expired = []
     overdue = Referral.objects.filter(status=ReferralStatus.SENT, response_due__lt=today).select_related("client")
     for referral in overdue:
-        if last_day_before_expiry(referral.response_due, referral.client.country) >= today:
-            continue
+        due = referral.response_due
+        if due is None or last_day_before_expiry(due, referral.client.country) >= today:
+            continue  # still within the grace days (a sent referral always has a deadline)
         with transaction.atomic():
             try:
                 expired.append(_transition(None, referral, "expire"))
