@@ -367,8 +367,8 @@ def expire_overdue_referrals(today: datetime.date | None = None) -> list[Referra
     """Expire every sent referral still unanswered after its deadline and the country's grace days."""
     today = today or timezone.localdate()
     expired = []
-    overdue = Referral.objects.filter(status=ReferralStatus.SENT, response_due__lt=today).select_related("client")
-    for referral in overdue:
+    past_due = Referral.objects.filter(status=ReferralStatus.SENT, response_due__lt=today).select_related("client")
+    for referral in past_due:
         due = referral.response_due
         if due is None or last_day_before_expiry(due, referral.client.country) >= today:
             continue  # still within the grace days (a sent referral always has a deadline)

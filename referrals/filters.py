@@ -3,13 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from referrals.access import clients_visible_to
-from referrals.models import Client, Referral, ReferralStatus, name_key
+from referrals.models import Client, Referral, ReferralStatus, name_key, overdue
 
 DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
 
@@ -65,4 +64,4 @@ class InboxFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status=ReferralStatus.SENT, response_due__lt=timezone.localdate())
+        return queryset.filter(overdue())
