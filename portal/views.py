@@ -1,8 +1,28 @@
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.health import channel_layer_status, database_status
+from portal.roles import Role
+from referrals.access import organisations_where
+
+# Each role's first page after signing in, in this order when a user holds several roles.
+# National coordinators have no overview of their own yet: they start on the admin dashboard.
+START_PAGES = [
+    ((Role.PRISON_SOCIAL_WORKER,), "referrals:client_list"),
+    ((Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR), "aftercare:caseload"),
+    ((Role.CSO_CASEWORKER,), "referrals:inbox"),
+    ((Role.NATIONAL_COORDINATOR, Role.CSO_EDITOR), "wagtailadmin_home"),
+]
+
+
+def start_page_for(user) -> str:
+    """Where a user starts: their role's own page, or the public home page without a role."""
+    for roles, url_name in START_PAGES:
+        if organisations_where(user, *roles).exists():
+            return reverse(url_name)
+    return "/"
 
 
 @never_cache

@@ -23,13 +23,13 @@ from cso_directory.models import Language, ServicePage
 from portal.audit import record_event
 from portal.listing import paginate, query_without_page
 from portal.roles import Role
+from portal.views import start_page_for
 from referrals.access import (
     clients_visible_to,
     get_client_for_user,
     get_referral_for_user,
     organisations_where,
     referrals_visible_to,
-    referring_organisations_of,
     side_of,
 )
 from referrals.actions import (
@@ -115,12 +115,8 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def workspace(request):
-    """Each role's starting page: referrers their clients, caseworkers their inbox."""
-    if referring_organisations_of(request.user).exists():
-        return redirect("referrals:client_list")
-    if organisations_where(request.user, Role.CSO_CASEWORKER).exists():
-        return redirect("referrals:inbox")
-    return redirect("referrals:notifications")
+    """Each role's starting page, where signing in lands too (settings.LOGIN_REDIRECT_URL)."""
+    return redirect(start_page_for(request.user))
 
 
 # Clients ---------------------------------------------------------------------------------------
