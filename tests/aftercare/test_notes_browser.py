@@ -115,7 +115,7 @@ def test_the_referrers_page_shows_the_new_status_once_the_service_accepts(page):
     team = build_team()
     service = make_service(team.cso, title="Job coaching")
     referral = send_referral(team.social_worker, create_referral(team.social_worker, team.client, service))
-    status = page.locator(f'[data-live-referral="{referral.pk}"] .status')
+    status = page.locator(".page-header .status")
     with asgi_servers(1) as (server,):
         sign_in(page, server, team.social_worker)
         page.goto(f"{server}/referrals/{referral.pk}/")
