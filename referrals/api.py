@@ -22,8 +22,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Status
-from ninja.security import django_auth
+from ninja import NinjaAPI, Query, Status, security
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
@@ -65,12 +64,23 @@ from referrals.schemas import (
     TransitionIn,
 )
 
+
+class SessionAuth(security.SessionAuth):
+    """The Django session (same scheme name in the OpenAPI document); its CSRF check applies to
+    signed-in users only, so an anonymous call answers 401 like any other."""
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 api = NinjaAPI(
     title="Reintegration portal: staff API",
     version="1",
     description=__doc__,
     urls_namespace="api",
-    auth=[BearerTokenAuth(), django_auth],
+    auth=[BearerTokenAuth(), SessionAuth()],
 )
 
 # The verb behind each transition, and which fields of the request it takes besides the version.

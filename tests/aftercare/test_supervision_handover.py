@@ -157,3 +157,15 @@ def test_the_prison_keeps_read_access_for_the_set_period_then_loses_it(client, c
     assert denied(cast.social_worker, case.client.pk)
     client.force_login(cast.officer)
     assert client.get(case_url(case)).status_code == 200
+
+
+def test_a_handover_note_over_its_limit_is_refused_naming_the_limit(client, cast):
+    limit = SupervisionCase._meta.get_field("handover_note").max_length
+    person = new_client(cast)
+    client.force_login(cast.social_worker)
+
+    response = post_handover(client, cast, person, note="x" * (limit + 1))
+
+    assert response.status_code == 400
+    assert f"can be at most {limit} characters" in response.content.decode()
+    assert not SupervisionCase.objects.filter(client=person).exists()
