@@ -8,7 +8,7 @@ write fails the action. Where a request came from is taken from the context that
 import contextvars
 from dataclasses import dataclass
 
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ COMMAND_ORIGIN = Origin(channel="command")
 current_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("audit_origin", default=None)
 
 
-def record_event(actor, action: str, obj, *, outcome: str = Outcome.ALLOWED, **detail) -> AuditEvent:
+def record_event(actor, action: str, obj, *, outcome: str = Decision.ALLOWED, **detail) -> AuditEvent:
     """Append one audit event about `obj` (a model instance, or a (type, id) pair for denials)."""
     object_type, object_id = obj if isinstance(obj, tuple) else (obj._meta.label_lower, obj.pk)
     origin = current_origin.get() or COMMAND_ORIGIN

@@ -32,7 +32,9 @@ class ContentPage(Page):
         verbose_name = _("content page")
 
 
-class Outcome(models.TextChoices):
+class Decision(models.TextChoices):
+    """Whether an audited action was allowed or denied."""
+
     ALLOWED = "allowed", _("Allowed")
     DENIED = "denied", _("Denied")
 
@@ -45,7 +47,7 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=60)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Decision.choices, default=Decision.ALLOWED)
     ip = models.GenericIPAddressField(_("IP address"), null=True)
     channel = models.CharField(_("channel"), max_length=20)
     detail = models.JSONField(_("detail"), default=dict, blank=True)

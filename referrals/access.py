@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cso_directory.models import OrganisationPage
 from portal.audit import record_event
-from portal.models import Outcome
+from portal.models import Decision
 from portal.roles import Role
 from referrals.models import Client, Consent, Referral, ReferralStatus, Side
 
@@ -60,7 +60,7 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
 
 
 def deny(user: AnyUser, object_type: str, pk) -> Http404:
-    record_event(user, "access.denied", (object_type, pk), outcome=Outcome.DENIED)
+    record_event(user, "access.denied", (object_type, pk), outcome=Decision.DENIED)
     return Http404()
 
 

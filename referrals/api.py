@@ -28,7 +28,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.audit import record_event
-from portal.models import Outcome
+from portal.models import Decision
 from referrals import actions
 from referrals.access import (
     clients_visible_to,
@@ -141,7 +141,7 @@ def refusal_audited(user, action: str, obj):
     try:
         yield
     except (PermissionDenied, Conflict) as refusal:
-        record_event(user, action, obj, outcome=Outcome.DENIED, reason=str(refusal))
+        record_event(user, action, obj, outcome=Decision.DENIED, reason=str(refusal))
         raise
 
 

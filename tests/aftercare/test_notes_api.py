@@ -9,7 +9,7 @@ from wagtail.models import APIToken
 
 from aftercare.actions import add_case_note
 from aftercare.models import CaseNote, NoteVisibility
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, build_team
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_users_outside_the_case_team_get_404_and_the_denial_is_audited(team, who
     assert (read.status_code, write.status_code) == (404, 404)
     assert read.json() == http.get(f"/api/clients/{uuid.uuid4()}/notes").json()
     assert not CaseNote.objects.filter(body="Let me in").exists()
-    assert AuditEvent.objects.filter(actor=user, outcome=Outcome.DENIED, object_id=team.client.pk).count() == 2
+    assert AuditEvent.objects.filter(actor=user, outcome=Decision.DENIED, object_id=team.client.pk).count() == 2
 
 
 def test_without_sign_in_the_api_answers_401(team):

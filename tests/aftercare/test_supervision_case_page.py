@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftercare.actions import add_goal, review_goal
 from aftercare.models import Alert, CheckInStatus, Goal, GoalStatus, Pathway
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from tests.aftercare.supervision_cast import build_cast, open_case
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_users_outside_the_case_get_404_and_the_denial_is_audited(client, cast, 
     assert not case.goals.exists()
     assert (
         AuditEvent.objects.filter(
-            actor=user, action="access.denied", outcome=Outcome.DENIED, object_id=str(case.pk)
+            actor=user, action="access.denied", outcome=Decision.DENIED, object_id=str(case.pk)
         ).count()
         == 3
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.models import CheckInStatus, SupervisionCase
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from referrals.access import get_client_for_user
 from referrals.actions import create_referral, set_need
 from referrals.models import Priority
@@ -32,7 +32,7 @@ def case_url(case) -> str:
 
 def denied(user, pk) -> bool:
     return AuditEvent.objects.filter(
-        actor=user, action="access.denied", outcome=Outcome.DENIED, object_id=str(pk)
+        actor=user, action="access.denied", outcome=Decision.DENIED, object_id=str(pk)
     ).exists()
 
 

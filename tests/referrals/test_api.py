@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import APIToken
 
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from portal.roles import Role
 from referrals.actions import create_referral, send_referral, withdraw_consent
 from referrals.models import Client, Consent, Need, Referral, ReferralEvent, ReferralStatus
@@ -71,7 +71,7 @@ def domain_rows() -> dict[str, int]:
 
 
 def denied(user, object_id) -> bool:
-    return AuditEvent.objects.filter(actor=user, object_id=str(object_id), outcome=Outcome.DENIED).exists()
+    return AuditEvent.objects.filter(actor=user, object_id=str(object_id), outcome=Decision.DENIED).exists()
 
 
 # Lifecycle -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ whoever cannot see the referral gets 404. A refusal changes neither status nor v
 
 import pytest
 
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from referrals.models import TRANSITIONS, Referral, ReferralStatus, Side
 from tests.referrals.api_cast import ROLES, build_cast, kept_until_the_end, referral_in, signed_in
 
@@ -74,4 +74,4 @@ def test_role_and_action(cast, role, action):
         assert response.json()["status"] == after.status
     else:
         assert (after.status, after.version) == (referral.status, referral.version)
-        assert AuditEvent.objects.filter(actor=user, object_id=str(referral.pk), outcome=Outcome.DENIED).exists()
+        assert AuditEvent.objects.filter(actor=user, object_id=str(referral.pk), outcome=Decision.DENIED).exists()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.models import Language
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from portal.roles import Role
 from referrals.models import Client, Need
 from tests.factories import make_organisation, pathway
@@ -213,7 +213,7 @@ def test_the_client_page_shows_the_record_and_audits_the_read(client, cast, cana
         assert CANARY_RISK in response.content.decode()
         assert "no-store" in response["Cache-Control"]
         assert AuditEvent.objects.filter(
-            actor=user, action="client.view", object_id=str(canary.pk), outcome=Outcome.ALLOWED
+            actor=user, action="client.view", object_id=str(canary.pk), outcome=Decision.ALLOWED
         ).exists()
 
 
@@ -230,7 +230,7 @@ def test_others_get_404_and_the_denial_is_audited(client, cast, canary, referral
         assert CANARY_RISK not in response.content.decode()
     assert client.post(f"/clients/{canary.pk}/needs/", {"category": pathway("housing").pk}).status_code == 404
     assert not canary.needs.filter(category__code="housing").exists()
-    denials = AuditEvent.objects.filter(actor=actor, outcome=Outcome.DENIED, object_id=str(canary.pk))
+    denials = AuditEvent.objects.filter(actor=actor, outcome=Decision.DENIED, object_id=str(canary.pk))
     assert denials.count() == 3
 
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from portal.models import AuditEvent, Outcome
+from portal.models import AuditEvent, Decision
 from referrals.models import Referral, ReferralStatus
 from tests.factories import pathway
 from tests.referrals.conftest import (
@@ -163,7 +163,7 @@ def test_others_get_404_on_the_referral_and_the_denial_is_audited(client, cast, 
     assert act(client, referral, "accept").status_code == 404
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
-    assert AuditEvent.objects.filter(actor=actor, outcome=Outcome.DENIED, object_id=str(referral.pk)).count() == 2
+    assert AuditEvent.objects.filter(actor=actor, outcome=Decision.DENIED, object_id=str(referral.pk)).count() == 2
 
 
 def test_a_draft_is_not_seen_by_the_service(client, cast, canary):
