@@ -28,12 +28,12 @@ from aftercare.models import (
     NoteVisibility,
     SupervisionCase,
 )
-from cso_directory.models import OrganisationKind, OrganisationPage
+from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTerm
 from portal.audit import record_event
 from portal.realtime import broadcast_on_commit, user_group
 from portal.roles import Role
 from referrals.access import organisations_where
-from referrals.models import Client
+from referrals.models import Client, Need
 
 # Days after release on which check-ins are booked, per country (settings may override).
 DEFAULT_CHECK_IN_OFFSETS = (1, 7, 14, 30, 60, 90)
@@ -148,20 +148,39 @@ def assign_officer(user, case: SupervisionCase, officer) -> SupervisionCase:
 # Plan ------------------------------------------------------------------------------------------
 
 
+def require_answerable(case: SupervisionCase, pathway: TaxonomyTerm, need: Need | None) -> None:
+    """A goal answers a need of its own client on its own pathway, or none."""
+    if need is None:
+        return
+    if need.client_id != case.client_id:
+        raise ValidationError({"need": _("Choose a need of this client.")})
+    if need.category_id != pathway.pk:
+        raise ValidationError({"need": _("Choose a need on the goal's pathway.")})
+
+
 @transaction.atomic
-def add_goal(user, case: SupervisionCase, *, pathway: str, description: str, target_date=None) -> Goal:
+def add_goal(
+    user,
+    case: SupervisionCase,
+    *,
+    pathway: TaxonomyTerm,
+    description: str,
+    target_date=None,
+    need: Need | None = None,
+) -> Goal:
     require_case_access(user, case)
     require_within_limits(Goal, description=description)
-    goal = Goal(case=case, pathway=pathway, description=description, target_date=target_date)
+    require_answerable(case, pathway, need)
+    goal = Goal(case=case, pathway=pathway, need=need, description=description, target_date=target_date)
     goal.full_clean()
     goal.save()
     GoalReview.objects.create(goal=goal, status=goal.status, achievement=goal.achievement, reviewed_by=user)
-    record_event(user, "goal.add", case, pathway=pathway)
+    record_event(user, "goal.add", case, pathway=pathway.code, need=need.pk if need else None)
     return goal
 
 
 @transaction.atomic
-def review_goal(user, goal: Goal, *, status: str, achievement: int, note: str = "") -> Goal:
+def review_goal(user, goal: Goal, *, status: str, achievement: str, note: str = "") -> Goal:
     require_case_access(user, goal.case)
     require_within_limits(GoalReview, note=note)
     goal.status = status

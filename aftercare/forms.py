@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare.actions import limit_message, text_limit
 from aftercare.models import (
-    Achievement,
     CaseNote,
     CheckIn,
     CheckInStatus,
@@ -21,7 +20,8 @@ from aftercare.models import (
 )
 from cso_directory.models import OrganisationKind, OrganisationPage
 from portal.roles import Role
-from referrals.models import Client
+from referrals.forms import pathways
+from referrals.models import Client, Outcome
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 3})
@@ -95,15 +95,24 @@ class AssignOfficerForm(forms.Form):
 
 
 class GoalForm(NamedLimitsMixin, forms.ModelForm):
+    """A goal on a pathway, answering one of the client's needs if the officer says which."""
+
     class Meta:
         model = Goal
-        fields = ["pathway", "description", "target_date"]
+        fields = ["pathway", "need", "description", "target_date"]
         widgets = {"description": NOTE_INPUT, "target_date": DATE_INPUT}
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["pathway"]).queryset = pathways()
+        cast(forms.ModelChoiceField, self.fields["need"]).queryset = client.needs.select_related("category")
 
 
 class GoalReviewForm(NamedLimitsMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
-    achievement = forms.TypedChoiceField(label=_("Achievement"), choices=Achievement.choices, coerce=int)
+    achievement = forms.ChoiceField(
+        label=_("Achievement"), choices=[("", _("Not assessed yet")), *Outcome.choices], required=False
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,

@@ -1,5 +1,8 @@
 """After release: supervision cases, plans with goals per pathway, check-ins, alerts and case notes.
 
+A goal's pathway is a term of the pathways taxonomy, as a need's is, and a goal may answer one of
+its client's needs; its achievement is a referral `Outcome`, so both report on one scale.
+
 Case notes belong to a client (the case team writes them from before release on) and carry a
 per-client sequence number: a WebSocket client that reconnects asks for every note after the
 last number it saw, so nothing is lost and nothing is shown twice.
@@ -12,8 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cso_directory.models import OrganisationKind, OrganisationPage
-from referrals.models import Client
+from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTerm
+from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from referrals.models import Client, Need, Outcome
 
 
 class SupervisionCase(models.Model):
@@ -50,18 +54,6 @@ class SupervisionCase(models.Model):
         return f"{self.client} · {self.opened_on}"
 
 
-class Pathway(models.TextChoices):
-    """The reintegration pathways of a supervision plan."""
-
-    ACCOMMODATION = "accommodation", _("Accommodation")
-    EDUCATION_WORK = "education_work", _("Education, skills and work")
-    FAMILY = "family", _("Family and children")
-    FINANCE_DOCUMENTS = "finance_documents", _("Finance, ID and documents")
-    HEALTH = "health", _("Health")
-    LEGAL = "legal", _("Legal")
-    ATTITUDES = "attitudes", _("Attitudes and disengagement")
-
-
 class GoalStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -69,32 +61,38 @@ class GoalStatus(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
-class Achievement(models.IntegerChoices):
-    NONE = 0, _("No progress")
-    LITTLE = 1, _("A little progress")
-    SOME = 2, _("Some progress")
-    MOST = 3, _("Most of the way")
-    FULL = 4, _("Fully achieved")
-
-
 class Goal(models.Model):
     case = models.ForeignKey(SupervisionCase, on_delete=models.CASCADE, related_name="goals")
-    pathway = models.CharField(_("pathway"), max_length=20, choices=Pathway.choices, db_index=True)
+    pathway = models.ForeignKey(
+        TaxonomyTerm,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"taxonomy_id": PATHWAYS_TAXONOMY_ID},
+        verbose_name=_("pathway"),
+    )
+    need = models.ForeignKey(
+        Need,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("need it answers"),
+    )
     description = models.TextField(_("goal"), max_length=1_000)
     target_date = models.DateField(_("target date"), null=True, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED, db_index=True
     )
-    achievement = models.PositiveSmallIntegerField(_("achievement"), choices=Achievement.choices, default=0)
+    achievement = models.CharField(_("achievement"), max_length=20, choices=Outcome.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["pathway", "target_date"]
+        ordering = ["pathway__name", "target_date"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
 
     def __str__(self) -> str:
-        return f"{self.get_pathway_display()}: {self.description[:40]}"
+        return f"{self.pathway}: {self.description[:40]}"
 
     @property
     def is_overdue(self) -> bool:
@@ -115,7 +113,7 @@ class GoalReview(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     status = models.CharField(max_length=20, choices=GoalStatus.choices)
-    achievement = models.PositiveSmallIntegerField(choices=Achievement.choices)
+    achievement = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     note = models.TextField(_("note"), max_length=2_000, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)

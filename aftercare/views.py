@@ -7,6 +7,7 @@ aftercare.actions, which answers 403 to those who may see but not change. Pages 
 are never cached.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -45,10 +46,11 @@ from aftercare.forms import (
     HandoverForm,
     RecordCheckInForm,
 )
-from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, Pathway, SupervisionCase, overdue_goals
+from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
 from portal.audit import record_event
 from portal.listing import paginate, query_without_page
 from referrals.access import clients_visible_to, get_client_for_user
+from referrals.forms import pathways
 from referrals.models import Priority, ReferralStatus
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -133,10 +135,14 @@ class BookedCheckIn:
 
 def plan_by_pathway(case: SupervisionCase, editable: bool, failed_review) -> list[tuple[str, list[PlannedGoal]]]:
     """Every pathway with its goals, each with its review history and form, in a fixed number of queries."""
-    by_pathway: dict[str, list[PlannedGoal]] = {pathway.value: [] for pathway in Pathway}
-    for goal in case.goals.prefetch_related(Prefetch("reviews", to_attr="history")):
-        by_pathway[goal.pathway].append(PlannedGoal(goal, review_form_for(goal, failed_review) if editable else None))
-    return [(str(pathway.label), by_pathway[pathway.value]) for pathway in Pathway]
+    terms = list(pathways())
+    by_pathway: dict[uuid.UUID, list[PlannedGoal]] = {term.pk: [] for term in terms}
+    goals = case.goals.select_related("need__category").prefetch_related(Prefetch("reviews", to_attr="history"))
+    for goal in goals:
+        by_pathway[goal.pathway_id].append(
+            PlannedGoal(goal, review_form_for(goal, failed_review) if editable else None)
+        )
+    return [(term.name, by_pathway[term.pk]) for term in terms]
 
 
 def review_form_for(goal: Goal, failed_review: tuple[int, GoalReviewForm] | None) -> GoalReviewForm:
@@ -193,7 +199,7 @@ def render_case_page(
         context |= {
             "officer_form": officer_form
             or AssignOfficerForm(office_id=case.probation_office_id, initial={"officer": case.officer_id}),
-            "goal_form": goal_form or GoalForm(auto_id="id_new_goal_%s"),
+            "goal_form": goal_form or GoalForm(client=case.client, auto_id="id_new_goal_%s"),
             "check_in_form": check_in_form or CheckInForm(auto_id="id_new_check_in_%s"),
         }
     return render(request, "aftercare/case_detail.html", context, status=status)
@@ -236,7 +242,7 @@ def officer_assign(request, pk):
 def goal_add(request, pk):
     case = get_case_for_user(request.user, pk)
     require_case_access(request.user, case)
-    form = GoalForm(request.POST, auto_id="id_new_goal_%s")
+    form = GoalForm(request.POST, client=case.client, auto_id="id_new_goal_%s")
     if form.is_valid():
         try:
             add_goal(request.user, case, **form.cleaned_data)

@@ -285,8 +285,17 @@ def supervise(worker, client: Client, spec: dict, officer, cast: Cast) -> Superv
 
 
 def plan_goal(officer, case: SupervisionCase, spec: dict, cast: Cast) -> Goal:
-    target_date = cast.day(spec["target_in_days"])
-    goal = add_goal(officer, case, pathway=spec["pathway"], description=spec["description"], target_date=target_date)
+    """A goal on a pathway; it answers the client's need on that pathway when there is one."""
+    pathway = cast.code("categories", spec["pathway"])
+    need = case.client.needs.filter(category=pathway).first()
+    goal = add_goal(
+        officer,
+        case,
+        pathway=pathway,
+        need=need,
+        description=spec["description"],
+        target_date=cast.day(spec["target_in_days"]),
+    )
     for status, achievement, note in spec["reviews"]:
         goal = review_goal(officer, goal, status=status, achievement=achievement, note=note)
     return goal

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.actions import add_goal, record_check_in, review_goal
-from aftercare.models import CheckInStatus, GoalStatus, Pathway
+from aftercare.models import CheckInStatus, GoalStatus
 from portal.models import AuditEvent
+from referrals.models import Outcome
 from tests.aftercare.supervision_cast import build_cast, open_case
+from tests.factories import pathway
 
 pytestmark = pytest.mark.django_db
 CASELOAD = reverse("aftercare:caseload")
@@ -33,9 +35,11 @@ def cases(cast):
     cases["Saule"].officer = None
     cases["Saule"].save(update_fields=["officer"])
     past = today - datetime.timedelta(days=1)
-    add_goal(cast.officer, cases["Nurlan"], pathway=Pathway.HEALTH, description="Doctor", target_date=past)
-    achieved = add_goal(cast.officer, cases["Aigerim"], pathway=Pathway.LEGAL, description="ID", target_date=past)
-    review_goal(cast.officer, achieved, status=GoalStatus.ACHIEVED, achievement=4)
+    add_goal(cast.officer, cases["Nurlan"], pathway=pathway("health"), description="Doctor", target_date=past)
+    achieved = add_goal(
+        cast.officer, cases["Aigerim"], pathway=pathway("legal-aid"), description="ID", target_date=past
+    )
+    review_goal(cast.officer, achieved, status=GoalStatus.ACHIEVED, achievement=Outcome.ACHIEVED)
     missed = cases["Madina"].check_ins.first()
     record_check_in(cast.officer, missed, status=CheckInStatus.MISSED)
     cases["Madina"].opened_on = datetime.date(2025, 6, 1)
@@ -117,6 +121,6 @@ def test_the_query_count_does_not_grow_with_the_number_of_cases(client, cast):
     long_ago = datetime.date(2020, 1, 2)
     for index in range(3, 30):
         case = open_case(cast, first_name=f"Person{index}", officer=cast.officer_2)
-        add_goal(cast.officer, case, pathway=Pathway.HEALTH, description="Doctor", target_date=long_ago)
+        add_goal(cast.officer, case, pathway=pathway("health"), description="Doctor", target_date=long_ago)
     many = caseload_queries(client)
     assert few == many
