@@ -30,10 +30,11 @@ from aftercare.models import (
 )
 from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTerm
 from portal.audit import record_event
-from portal.realtime import broadcast_on_commit, user_group
+from portal.realtime import broadcast_on_commit
 from portal.roles import Role
 from referrals.access import organisations_where
 from referrals.models import Client, Need
+from referrals.notifications import announce, mark_read
 
 # Days after release on which check-ins are booked, per country (settings may override).
 DEFAULT_CHECK_IN_OFFSETS = (1, 7, 14, 30, 60, 90)
@@ -277,10 +278,7 @@ def raise_missed_check_in_alerts(check_in: CheckIn) -> list[Alert]:
         )
         if created:
             alerts.append(alert)
-            broadcast_on_commit(
-                user_group(recipient.pk),
-                {"type": "alert.new", "alert": alert.pk, "case": str(check_in.case_id), "kind": alert.kind},
-            )
+            announce(recipient.pk, "alert.new", alert=alert.pk, case=str(check_in.case_id), kind=alert.kind)
     return alerts
 
 
@@ -288,11 +286,8 @@ def raise_missed_check_in_alerts(check_in: CheckIn) -> list[Alert]:
 
 
 def mark_alerts_read(user, alert_ids: Iterable[int] | None = None) -> int:
-    """Mark the user's unread alerts read: those given, or all of them. Returns how many changed."""
-    unread = Alert.objects.filter(user=user, read_at__isnull=True)
-    if alert_ids is not None:
-        unread = unread.filter(pk__in=alert_ids)
-    return unread.update(read_at=timezone.now())
+    """Resolve the user's unread alerts: those given, or all of them. Returns how many changed."""
+    return mark_read(user, Alert, alert_ids)
 
 
 # Case notes ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from referrals.models import Client, Need, Outcome
+from referrals.models import Client, Need, Notice, Outcome
 
 
 class SupervisionCase(models.Model):
@@ -154,8 +154,8 @@ class CheckIn(models.Model):
         return f"{self.case_id} · {self.due_on} · {self.status}"
 
 
-class Alert(models.Model):
-    """A notice to one user that needs attention, e.g. a missed check-in."""
+class Alert(Notice):
+    """A notice to one user that needs attention, e.g. a missed check-in; resolved by marking it read."""
 
     class Kind(models.TextChoices):
         MISSED_CHECK_IN = "missed_check_in", _("Missed check-in")
@@ -164,11 +164,8 @@ class Alert(models.Model):
     case = models.ForeignKey(SupervisionCase, on_delete=models.CASCADE, related_name="alerts")
     check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Notice.Meta):
         constraints = [
             models.UniqueConstraint(fields=["user", "check_in", "kind"], name="one_alert_per_user_and_check_in")
         ]

@@ -404,7 +404,4 @@ def announce_overdue_referrals(today: datetime.date | None = None) -> list[Refer
 
 def mark_notifications_read(user, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's unread notices read: those given, or all of them. Returns how many changed."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
+    return notifications.mark_read(user, Notification, notification_ids)

@@ -345,17 +345,29 @@ class ReferralEvent(models.Model):
         return f"{self.verb}: {self.from_status} → {self.to_status}"
 
 
-class Notification(models.Model):
+class Notice(models.Model):
+    """What every notice to one user has: when it came and when the user read (resolved) it.
+
+    Referral notifications and aftercare alerts are notices; `referrals.notifications` holds the
+    verbs they share: the live event on the user's sockets and marking read.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Notification(Notice):
     """An in-app notice to one user about one referral; the same notice may also go by email."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notifications")
     verb = models.CharField(max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Notice.Meta):
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:

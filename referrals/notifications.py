@@ -1,18 +1,24 @@
-"""Who hears about a referral's step: an in-app notice at once, an email by background job after commit."""
+"""Notices to users: who hears about a referral's step (an in-app notice at once, an email by background
+job after commit), and the verbs every notice shares, referral notifications and aftercare alerts alike:
+the live event on the user's sockets after commit, and marking notices read.
+"""
 
+from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from portal.realtime import broadcast_on_commit, user_group
 from portal.roles import Role
-from referrals.models import Notification, Referral
+from referrals.models import Notice, Notification, Referral
 
 # Which side hears about each step: the receiving organisation's caseworkers or the referrer.
 TO_RECEIVER = {"send", "withdraw", "consent_withdrawn", "overdue"}
@@ -51,10 +57,22 @@ def notify(referral: Referral, verb: str) -> list[Notification]:
     for notice in notices:
         transaction.on_commit(partial(send_notification_email.enqueue, notice.pk))
         # Live inbox badge: ids and the step only; the page fetches the rest through access checks.
-        broadcast_on_commit(
-            user_group(notice.user_id), {"type": "referral.new", "referral": str(referral.pk), "verb": verb}
-        )
+        announce(notice.user_id, "referral.new", referral=str(referral.pk), verb=verb)
     return notices
+
+
+def announce(user_id: int, event_type: str, **ids) -> None:
+    """Tell the user's open pages of a new notice after commit: its type and ids only, never person data."""
+    broadcast_on_commit(user_group(user_id), {"type": event_type, **ids})
+
+
+def mark_read(user, kind: type[Notice], notice_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notices of a kind read: those given, or all. Returns how many changed."""
+    # Each kind names its own user field's reverse accessor, so `user` is not on Notice itself.
+    unread = kind._default_manager.filter(Q(user=user), read_at__isnull=True)
+    if notice_ids is not None:
+        unread = unread.filter(pk__in=notice_ids)
+    return unread.update(read_at=timezone.now())
 
 
 def subject_for(notice: Notification) -> str:
