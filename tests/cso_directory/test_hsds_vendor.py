@@ -1,0 +1,52 @@
+"""The project is self-contained: the HSDS files it uses are vendored, and nothing reads outside the repository."""
+
+import re
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+
+REPOSITORY = Path(settings.BASE_DIR)
+VENDOR = REPOSITORY / "cso_directory" / "hsds" / "vendor"
+SOURCE_COMMIT = "279fd2eb3552c349bf698c07c00cc25f5fc8249b"
+
+# A path leaving the repository: the sibling `shared` folder, a parent directory, or the parent of BASE_DIR.
+OUTSIDE_PATH = re.compile(r"""shared/|["']shared["']|\.\./|BASE_DIR\)?\.parent""")
+
+
+def tracked_files() -> list[Path]:
+    """Every file of the working tree Git knows or would add, the vendored copies aside."""
+    listing = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    paths = [REPOSITORY / name for name in listing.split("\0") if name]
+    return [path for path in paths if path.is_file() and VENDOR not in path.parents and path != Path(__file__)]
+
+
+def test_no_code_or_test_refers_to_a_path_outside_the_repository():
+    offending = []
+    for path in tracked_files():
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        offending += [
+            f"{path.relative_to(REPOSITORY)}:{number}: {line.strip()}"
+            for number, line in enumerate(text.splitlines(), start=1)
+            if OUTSIDE_PATH.search(line)
+        ]
+    assert offending == []
+
+
+def test_the_vendored_hsds_files_carry_their_licence_and_source():
+    readme = (VENDOR / "README.md").read_text()
+    assert "https://github.com/openreferral/specification" in readme
+    assert SOURCE_COMMIT in readme
+    assert "CC BY-SA 4.0" in readme
+    assert "Attribution Share-Alike 4.0" in (VENDOR / "LICENSE").read_text()
+    assert (VENDOR / "schema" / "openapi.json").is_file()
+    assert (VENDOR / "examples" / "csv" / "datapackage.json").is_file()
