@@ -1,7 +1,7 @@
 """The project is self-contained: the HSDS files it uses are vendored, and nothing reads outside the repository."""
 
+import os
 import re
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -14,22 +14,21 @@ SOURCE_COMMIT = "279fd2eb3552c349bf698c07c00cc25f5fc8249b"
 OUTSIDE_PATH = re.compile(r"""shared/|["']shared["']|\.\./|BASE_DIR\)?\.parent""")
 
 
-def tracked_files() -> list[Path]:
-    """Every file of the working tree Git knows or would add, the vendored copies aside."""
-    listing = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPOSITORY,
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
-    paths = [REPOSITORY / name for name in listing.split("\0") if name]
-    return [path for path in paths if path.is_file() and VENDOR not in path.parents and path != Path(__file__)]
+SKIPPED_FOLDERS = {".git", ".venv", "var", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
+def project_files() -> list[Path]:
+    """Every file of the project, the vendored copies, tool caches and local data aside."""
+    files = []
+    for folder, subfolders, names in os.walk(REPOSITORY):
+        subfolders[:] = [name for name in subfolders if name not in SKIPPED_FOLDERS]
+        files += [Path(folder) / name for name in names]
+    return [path for path in files if VENDOR not in path.parents and path != Path(__file__)]
 
 
 def test_no_code_or_test_refers_to_a_path_outside_the_repository():
     offending = []
-    for path in tracked_files():
+    for path in project_files():
         try:
             text = path.read_text()
         except UnicodeDecodeError:
