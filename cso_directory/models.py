@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
+from cso_directory.page_forms import OrganisationPageForm
 from portal.countries import Country
 from portal.roles import Role
 
@@ -218,6 +219,7 @@ class OrganisationPage(Page):
         index.FilterField("country"),
         index.FilterField("kind"),
     ]
+    base_form_class = OrganisationPageForm
     parent_page_types = ["cso_directory.CountryDirectoryPage"]
     subpage_types = ["cso_directory.ServicePage"]
     exclude_fields_in_copy = ["hsds_id", "editors"]
