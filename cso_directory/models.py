@@ -174,6 +174,7 @@ class OrganisationPage(Page):
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
     regions = ParentalManyToManyField(
         Region, blank=True, related_name="organisations", verbose_name=_("regions served")
     )
@@ -203,7 +204,13 @@ class OrganisationPage(Page):
         FieldPanel("description"),
         FieldPanel("description_local"),
         MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("website"), FieldPanel("phone"), FieldPanel("address")],
+            [
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("opening_hours"),
+            ],
             heading=_("Contacts"),
         ),
         FieldPanel("regions"),
@@ -309,6 +316,11 @@ class ServicePage(Page):
     )
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True, help_text=_("Where to go, if not the organisation's address."))
+    opening_hours = models.TextField(
+        _("opening hours"), blank=True, help_text=_("When it is open, if not the organisation's opening hours.")
+    )
     eligibility_description = models.TextField(_("eligibility"), blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)
     fees_description = models.TextField(_("fees"), blank=True)
@@ -340,6 +352,9 @@ class ServicePage(Page):
             [
                 FieldPanel("email"),
                 FieldPanel("website"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("opening_hours"),
                 FieldPanel("application_process"),
                 FieldPanel("fees_description"),
                 FieldPanel("interpretation_services"),
@@ -386,6 +401,15 @@ class ServicePage(Page):
         return {
             **super().get_context(request, *args, **kwargs),
             "show_sensitive": can_see_sensitive_attributes(request.user),
+            "reach": self.how_to_reach(),
+        }
+
+    def how_to_reach(self) -> dict[str, str]:
+        """Contact, address and hours of the service, each taken from its organisation where the service has none."""
+        organisation = self.organisation
+        return {
+            field: getattr(self, field) or getattr(organisation, field)
+            for field in ("email", "phone", "website", "address", "opening_hours")
         }
 
 

@@ -84,3 +84,33 @@ def test_regions_follow_the_chosen_country_without_javascript(live_server, page,
     assert regions[0] == "Any region"
     assert "Dushanbe (city)" in regions and "Almaty (city)" not in regions
     assert len(regions) == 6
+
+
+def test_a_service_page_shows_how_to_reach_and_apply_falling_back_on_the_organisation(live_server, page):
+    centre = make_organisation(
+        "KZ",
+        title="Almaty Learning Centre",
+        email="hello@alc.example.org",
+        phone="+7 727 000 00 00",
+        address="12 Abay Avenue, Almaty",
+        opening_hours="Monday to Friday, 9:00–18:00",
+    )
+    make_service(centre, title="Literacy classes", application_process="Come to the front desk with an ID.")
+    make_service(centre, title="Night shelter", phone="+7 727 111 11 11", opening_hours="Every night from 20:00")
+
+    page.goto(f"{live_server.url}{centre.url}literacy-classes/")
+    section = page.get_by_role("region", name="How to reach and apply")
+    expect(section).to_be_visible()
+    expect(section).to_contain_text("hello@alc.example.org")
+    expect(section).to_contain_text("+7 727 000 00 00")
+    expect(section).to_contain_text("12 Abay Avenue, Almaty")
+    expect(section).to_contain_text("Monday to Friday, 9:00–18:00")
+    expect(section).to_contain_text("Come to the front desk with an ID.")
+
+    page.goto(f"{live_server.url}{centre.url}night-shelter/")
+    section = page.get_by_role("region", name="How to reach and apply")
+    expect(section).to_contain_text("+7 727 111 11 11")
+    expect(section).not_to_contain_text("+7 727 000 00 00")
+    expect(section).to_contain_text("Every night from 20:00")
+    expect(section).to_contain_text("12 Abay Avenue, Almaty")
+    expect(section).to_contain_text("Contact Almaty Learning Centre to apply.")
