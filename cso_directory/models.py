@@ -20,8 +20,14 @@ from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
 from cso_directory.page_forms import OrganisationPageForm
+from cso_directory.validators import TextLimit
 from portal.countries import Country
 from portal.roles import Role
+
+
+def limited_text(verbose_name, limit: int, **options) -> models.TextField:
+    """Free text an editor types, of at most `limit` characters; going over names the field and the limit."""
+    return models.TextField(verbose_name, validators=[TextLimit(limit, verbose_name)], **options)
 
 
 class Region(models.Model):
@@ -168,13 +174,13 @@ class OrganisationPage(Page):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
-    description = models.TextField(_("description"))
-    description_local = models.TextField(_("description in the local language"), blank=True)
+    description = limited_text(_("description"), 2000)
+    description_local = limited_text(_("description in the local language"), 2000, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    opening_hours = models.TextField(_("opening hours"), blank=True)
+    address = limited_text(_("address"), 500, blank=True)
+    opening_hours = limited_text(_("opening hours"), 500, blank=True)
     regions = ParentalManyToManyField(
         Region, blank=True, related_name="organisations", verbose_name=_("regions served")
     )
@@ -285,8 +291,8 @@ class ServicePage(Page):
         verbose_name=_("organisation"),
     )
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
-    description = models.TextField(_("description"))
-    description_local = models.TextField(_("description in the local language"), blank=True)
+    description = limited_text(_("description"), 2000)
+    description_local = limited_text(_("description in the local language"), 2000, blank=True)
     categories = ParentalManyToManyField(
         TaxonomyTerm,
         related_name="services",
@@ -317,15 +323,17 @@ class ServicePage(Page):
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True, help_text=_("Where to go, if not the organisation's address."))
-    opening_hours = models.TextField(
-        _("opening hours"), blank=True, help_text=_("When it is open, if not the organisation's opening hours.")
+    address = limited_text(
+        _("address"), 500, blank=True, help_text=_("Where to go, if not the organisation's address.")
     )
-    eligibility_description = models.TextField(_("eligibility"), blank=True)
-    application_process = models.TextField(_("how to apply"), blank=True)
-    fees_description = models.TextField(_("fees"), blank=True)
-    interpretation_services = models.TextField(_("interpretation services"), blank=True)
-    alert = models.TextField(_("alert"), blank=True)
+    opening_hours = limited_text(
+        _("opening hours"), 500, blank=True, help_text=_("When it is open, if not the organisation's opening hours.")
+    )
+    eligibility_description = limited_text(_("eligibility"), 1000, blank=True)
+    application_process = limited_text(_("how to apply"), 1000, blank=True)
+    fees_description = limited_text(_("fees"), 500, blank=True)
+    interpretation_services = limited_text(_("interpretation services"), 500, blank=True)
+    alert = limited_text(_("alert"), 300, blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -584,7 +592,7 @@ class ServiceArea(models.Model):
         verbose_name=_("service"),
     )
     name = models.CharField(_("name"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), 1000, blank=True)
     extent = models.TextField(_("extent"), blank=True)
     extent_type = models.CharField(_("extent type"), max_length=50, blank=True)
     uri = models.CharField(_("URI"), max_length=500, blank=True)
