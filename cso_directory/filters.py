@@ -1,6 +1,7 @@
 """The public directory search: one FilterSet over live services, plus keyword search."""
 
 from itertools import groupby
+from typing import Any
 
 import django_filters
 from django import forms
@@ -94,11 +95,12 @@ class ServiceFilter(django_filters.FilterSet):
         """Offer the regions of the chosen country, or with no country every region grouped by country."""
         country = self.data.get("country") if self.is_bound else None
         regions = Region.objects.order_by("country", "name_en")
+        grouped: list[tuple[str, Any]]  # (code, name), or (country, [(code, name), ...])
         if country in Country.values:
             grouped = [(region.code, region.name_en) for region in regions.filter(country=country)]
         else:
             grouped = [
-                (Country(code).label, [(region.code, region.name_en) for region in group])
+                (str(Country(code).label), [(region.code, region.name_en) for region in group])
                 for code, group in groupby(regions, key=lambda region: region.country)
             ]
         field = self.form.fields["region"]
