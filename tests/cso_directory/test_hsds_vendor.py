@@ -18,12 +18,13 @@ SKIPPED_FOLDERS = {".git", ".venv", "var", "node_modules", "__pycache__", ".mypy
 
 
 def project_files() -> list[Path]:
-    """Every file of the project, the vendored copies, tool caches and local data aside."""
+    """Every regular file of the project, the vendored copies, tool caches, local data and links aside."""
     files = []
     for folder, subfolders, names in os.walk(REPOSITORY):
         subfolders[:] = [name for name in subfolders if name not in SKIPPED_FOLDERS]
         files += [Path(folder) / name for name in names]
-    return [path for path in files if VENDOR not in path.parents and path != Path(__file__)]
+    regular = [path for path in files if not path.is_symlink() and path.is_file()]
+    return [path for path in regular if VENDOR not in path.parents and path != Path(__file__)]
 
 
 def test_no_code_or_test_refers_to_a_path_outside_the_repository():
