@@ -10,19 +10,20 @@ REPOSITORY = Path(settings.BASE_DIR)
 VENDOR = REPOSITORY / "cso_directory" / "hsds" / "vendor"
 SOURCE_COMMIT = "279fd2eb3552c349bf698c07c00cc25f5fc8249b"
 
-# A path leaving the repository: the sibling `shared` folder, a parent directory, or the parent of BASE_DIR.
-OUTSIDE_PATH = re.compile(r"""shared/|["']shared["']|\.\./|BASE_DIR\)?\.parent""")
+# A path leaving the repository: the sibling `shared` folder (not a folder of that name inside a
+# package, like wagtailadmin/shared/), a parent directory, or the parent of BASE_DIR.
+OUTSIDE_PATH = re.compile(r"""(?<![\w/])shared/|/work/|["']shared["']|\.\./|BASE_DIR\)?\.parent""")
 
 
-SKIPPED_FOLDERS = {".git", ".venv", "var", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+SKIPPED_NAMES = {".git", ".venv", "var", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
 
 def project_files() -> list[Path]:
     """Every regular file of the project, the vendored copies, tool caches, local data and links aside."""
     files = []
     for folder, subfolders, names in os.walk(REPOSITORY):
-        subfolders[:] = [name for name in subfolders if name not in SKIPPED_FOLDERS]
-        files += [Path(folder) / name for name in names]
+        subfolders[:] = [name for name in subfolders if name not in SKIPPED_NAMES]
+        files += [Path(folder) / name for name in names if name not in SKIPPED_NAMES]
     regular = [path for path in files if not path.is_symlink() and path.is_file()]
     return [path for path in regular if VENDOR not in path.parents and path != Path(__file__)]
 
