@@ -26,7 +26,7 @@ from ninja import NinjaAPI, Query, Status
 from ninja.security import django_auth
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
+from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.audit import record_event
 from portal.models import Outcome
@@ -35,6 +35,7 @@ from referrals.access import (
     clients_visible_to,
     get_client_for_user,
     get_consent_for_user,
+    get_referable_service,
     get_referral_for_user,
     referrals_visible_to,
 )
@@ -122,7 +123,7 @@ def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, _("Not found."))
+    return error_response(request, 404, str(exc) or _("Not found."))
 
 
 @contextmanager
@@ -188,13 +189,6 @@ def pathway_by_code(code: str) -> TaxonomyTerm:
     if pathway is None:
         raise ValidationError({"category": _("No pathway has the code “%(code)s”.") % {"code": code}})
     return pathway
-
-
-def listed_service(pk: int) -> ServicePage:
-    service = ServicePage.objects.live().filter(pk=pk).first()
-    if service is None:
-        raise ValidationError({"service_id": _("No service with this id is listed in the directory.")})
-    return service
 
 
 def need_of(client: Client, pk: int | None) -> Need | None:
@@ -358,7 +352,7 @@ def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[R
 @api.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
 def create_referral(request: HttpRequest, payload: ReferralIn):
     client = get_client_for_user(request.user, payload.client_id)
-    service = listed_service(payload.service_id)
+    service = get_referable_service(request.user, client, payload.service_id)
     need = need_of(client, payload.need_id)
     with refusal_audited(request.user, "referral.create", client):
         referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)

@@ -10,7 +10,7 @@ from cso_directory.models import Language, OrganisationKind, OrganisationPage, R
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.roles import Role
 from referrals.access import clients_visible_to, organisations_where
-from referrals.models import Client, ConsentMethod, DeclineReason, Need, Outcome, Priority, Sex
+from referrals.models import REFERABLE_KINDS, Client, ConsentMethod, DeclineReason, Need, Outcome, Priority, Sex
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 3})
@@ -19,7 +19,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # The first bytes of each accepted evidence format, and the extension the stored file gets.
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
-SHAREABLE_KINDS = [(kind.value, kind.label) for kind in (OrganisationKind.CSO, OrganisationKind.GOVERNMENT)]
+SHAREABLE_KINDS = [(kind.value, kind.label) for kind in REFERABLE_KINDS]
 
 
 def prisons_of(user):

@@ -8,6 +8,7 @@ import uuid
 
 from anyascii import anyascii
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from portal.countries import Country
+
+# The kinds of organisation whose services take referrals, and so the kinds consent may name. A
+# prison's or probation office's own services and the coordination offices are not referred to.
+REFERABLE_KINDS = (OrganisationKind.CSO, OrganisationKind.GOVERNMENT, OrganisationKind.INTERNATIONAL)
 
 
 def private_storage():
@@ -201,6 +206,13 @@ class Consent(models.Model):
     def in_force(self) -> bool:
         return self.withdrawn_on is None
 
+    def clean(self) -> None:
+        unknown = set(self.organisation_kinds) - set(REFERABLE_KINDS)
+        if not self.organisation_kinds or unknown:
+            raise ValidationError(
+                {"organisation_kinds": _("Choose among the kinds of organisation that take referrals.")}
+            )
+
     def covers(self, organisation: OrganisationPage) -> bool:
         return self.in_force and organisation.kind in self.organisation_kinds
 
@@ -245,6 +257,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "expire": ((ReferralStatus.SENT,), ReferralStatus.EXPIRED, Side.SYSTEM),
 }
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+# A second referral of a client to a service is refused while one of these is still pending.
+DUPLICATE_BLOCKING_STATUSES = (ReferralStatus.DRAFT, *OPEN_STATUSES)
 # A receiving organisation is on the client's case team while its referral is in one of these.
 CASE_TEAM_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
 

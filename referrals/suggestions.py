@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from cso_directory.filters import ServiceFilter
 from cso_directory.models import Capacity, Delivery, ServicePage, ServiceStatus, SexServed
+from referrals.access import referable_services_for
 from referrals.models import Client, Priority
 
 SUGGESTION_LIMIT = 8
@@ -39,10 +40,8 @@ class Suggestion:
 
 
 def eligible_services(client: Client, categories) -> QuerySet[ServicePage]:
-    """Live, active services of the client's country in one of `categories` the client may use."""
-    services = ServicePage.objects.live().filter(
-        status=ServiceStatus.ACTIVE, organisation__country=client.country, categories__in=categories
-    )
+    """Active services the client may be referred to, in one of `categories`, whose criteria the client meets."""
+    services = referable_services_for(client).filter(status=ServiceStatus.ACTIVE, categories__in=categories)
     directory = ServiceFilter(queryset=services)
     services = directory.filter_sex(services, "sex", client.sex)
     return directory.filter_age(services, "age", client.age).distinct()

@@ -26,6 +26,7 @@ from portal.roles import Role
 from referrals.access import (
     clients_visible_to,
     get_client_for_user,
+    get_referable_service,
     get_referral_for_user,
     organisations_where,
     referrals_visible_to,
@@ -277,14 +278,6 @@ def consent_evidence(request, pk, consent_id):
 # Referring -------------------------------------------------------------------------------------
 
 
-def referable_service(client: Client, service_id: str | None) -> ServicePage:
-    """A live service of the client's country, or 404."""
-    if not service_id or not service_id.isdigit():
-        raise Http404
-    services = ServicePage.objects.live().filter(organisation__country=client.country).select_related("organisation")
-    return get_object_or_404(services, pk=service_id)
-
-
 def need_to_preview(request, client: Client, service: ServicePage):
     """The need chosen on the page, or else the client's first need this service meets."""
     if "need" in request.GET:
@@ -306,7 +299,7 @@ def send_referrals(user, client: Client, service: ServicePage, *, need, note="",
 @require_http_methods(["GET", "POST"])
 def refer(request, pk):
     client = get_client_for_user(request.user, pk, action="client.refer")
-    service = referable_service(client, request.GET.get("service"))
+    service = get_referable_service(request.user, client, request.GET.get("service"))
     children = clients_visible_to(request.user).filter(mother=client) if client.sex == Sex.FEMALE else None
     may_override = request.user.has_perm("referrals.override_consent")
     need = need_to_preview(request, client, service)

@@ -1,0 +1,157 @@
+"""The rules of referring hold in the verbs, whatever the channel: HTML page, staff API or demo loader."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.models import AuditEvent, Outcome
+from referrals.actions import create_referral, send_family_referrals, send_referral, set_need
+from referrals.models import Referral, ReferralStatus
+from tests.factories import make_organisation, make_service, pathway
+from tests.referrals.api_cast import signed_in
+from tests.referrals.conftest import give_consent, new_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kz_service(cast):
+    return cast.service
+
+
+@pytest.fixture
+def iq_client(cast):
+    from referrals.actions import create_client
+
+    return create_client(
+        cast.iq_social_worker,
+        prison=cast.iq_prison,
+        first_name="Layla",
+        last_name="Hassan",
+        sex="female",
+        birth_date=datetime.date(1990, 3, 1),
+        confirmed_new=True,
+    )
+
+
+def post_json(http, path, body):
+    return http.post(path, body, content_type="application/json")
+
+
+# A service of another country ------------------------------------------------------------------
+
+
+def test_the_verb_refuses_a_service_of_another_country(cast, iq_client, kz_service):
+    with pytest.raises(ValidationError):
+        create_referral(cast.iq_social_worker, iq_client, kz_service)
+    assert not Referral.objects.exists()
+
+
+def test_the_api_answers_a_service_of_another_country_like_a_missing_one_and_audits_it(cast, iq_client, kz_service):
+    http = signed_in(cast.iq_social_worker)
+    response = post_json(http, "/api/referrals", {"client_id": str(iq_client.pk), "service_id": kz_service.pk})
+    missing = post_json(http, "/api/referrals", {"client_id": str(iq_client.pk), "service_id": 999999})
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json()
+    assert "takes referrals" in response.json()["detail"]
+    assert not Referral.objects.exists()
+    assert AuditEvent.objects.filter(
+        action="referral.refused", outcome=Outcome.DENIED, object_id=str(kz_service.pk)
+    ).exists()
+
+
+def test_the_page_answers_a_service_of_another_country_with_404_and_audits_it(client, cast, iq_client, kz_service):
+    client.force_login(cast.iq_social_worker)
+    assert client.get(f"/clients/{iq_client.pk}/refer/?service={kz_service.pk}").status_code == 404
+    assert client.post(f"/clients/{iq_client.pk}/refer/?service={kz_service.pk}", {}).status_code == 404
+    assert AuditEvent.objects.filter(action="referral.refused", outcome=Outcome.DENIED).count() == 2
+
+
+def test_sending_rechecks_that_the_service_still_takes_referrals_for_the_client(cast, canary):
+    referral = create_referral(cast.social_worker, canary, cast.service)
+    Referral.objects.filter(pk=referral.pk).update(service=make_service(make_organisation("IQ", title="Erbil Aid")))
+    referral.refresh_from_db()
+    with pytest.raises(ValidationError):
+        send_referral(cast.social_worker, referral)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DRAFT
+
+
+# Kinds of organisation that take referrals ----------------------------------------------------
+
+
+def test_a_probation_offices_service_is_not_referable_on_any_channel(client, cast, canary):
+    probation_service = make_service(cast.kz_probation, title="Probation reporting")
+    with pytest.raises(ValidationError):
+        create_referral(cast.social_worker, canary, probation_service)
+    client.force_login(cast.social_worker)
+    assert client.get(f"/clients/{canary.pk}/refer/?service={probation_service.pk}").status_code == 404
+    http = signed_in(cast.social_worker)
+    body = {"client_id": str(canary.pk), "service_id": probation_service.pk}
+    assert post_json(http, "/api/referrals", body).status_code == 404
+
+
+def test_the_consent_form_offers_every_kind_of_organisation_a_referral_can_go_to(client, cast, canary):
+    from referrals.forms import ConsentForm
+    from referrals.models import REFERABLE_KINDS
+
+    offered = {value for value, _label in ConsentForm().fields["organisation_kinds"].choices}
+    assert offered == {str(kind) for kind in REFERABLE_KINDS}
+    assert "international" in offered
+
+
+# Duplicates ------------------------------------------------------------------------------------
+
+
+def test_an_open_duplicate_referral_is_refused_by_the_verb(cast, canary, referral):
+    with pytest.raises(ValidationError, match="already"):
+        create_referral(cast.social_worker, canary, cast.service)
+
+
+def test_a_closed_referral_does_not_block_a_new_one(cast, canary, referral):
+    from referrals.actions import decline_referral
+
+    decline_referral(cast.caseworker_a, referral, reason="no_capacity")
+    assert create_referral(cast.social_worker, canary, cast.service).status == ReferralStatus.DRAFT
+
+
+def test_an_open_duplicate_is_refused_on_the_page_and_the_api(client, cast, canary, referral):
+    client.force_login(cast.social_worker)
+    response = client.post(f"/clients/{canary.pk}/refer/?service={cast.service.pk}", {"note": "Again"})
+    assert response.status_code == 400
+    assert "already" in response.content.decode()
+    http = signed_in(cast.social_worker)
+    api = post_json(http, "/api/referrals", {"client_id": str(canary.pk), "service_id": cast.service.pk})
+    assert api.status_code == 400
+    assert "already" in api.json()["detail"]
+    assert Referral.objects.count() == 1
+
+
+# Family referral --------------------------------------------------------------------------------
+
+
+def test_a_family_referral_needs_a_female_mother(cast):
+    father = new_client(cast, first_name="Bolat", sex="male", birth_date=datetime.date(1980, 1, 1))
+    give_consent(cast, father)
+    child = new_client(cast, first_name="Aru", birth_date=datetime.date(2015, 1, 1))
+    child.mother = father  # a record that slipped past the client form
+    child.save()
+    give_consent(cast, child)
+    with pytest.raises(ValidationError):
+        send_family_referrals(cast.social_worker, father, [child], cast.service)
+    assert not Referral.objects.exists()
+
+
+def test_a_need_of_another_client_is_refused(cast, canary):
+    other = new_client(cast, first_name="Dana", birth_date=datetime.date(1991, 1, 1))
+    need = set_need(cast.social_worker, other, category=pathway("education"), priority="high")
+    with pytest.raises(ValidationError):
+        create_referral(cast.social_worker, canary, cast.service, need=need)
+
+
+def test_an_override_without_the_permission_is_refused(cast):
+    person = new_client(cast, first_name="Saule", birth_date=datetime.date(1992, 1, 1))
+    referral = create_referral(cast.social_worker, person, cast.service)
+    with pytest.raises(PermissionDenied):
+        send_referral(cast.social_worker, referral, override_reason="Urgent")
