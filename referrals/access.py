@@ -118,3 +118,16 @@ def get_referable_service(user: AnyUser, client: Client, pk) -> ServicePage:
         )
         raise Http404(_("No service with this id takes referrals for this client."))
     return service
+
+
+def referable_organisations_for(user: AnyUser) -> QuerySet[OrganisationPage]:
+    """The organisations of a referable kind in the countries where the user refers clients from."""
+    countries = referring_organisations_of(user).values("country")
+    return OrganisationPage.objects.live().filter(country__in=countries, kind__in=REFERABLE_KINDS)
+
+
+def prisons_of(user: AnyUser) -> QuerySet[OrganisationPage]:
+    """The prisons in which the user records clients."""
+    return OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)).order_by(
+        "title"
+    )

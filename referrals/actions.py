@@ -41,6 +41,9 @@ from referrals.models import (
 )
 
 DUPLICATE_NAME_SIMILARITY = 0.8
+DUPLICATE_REFUSAL = gettext_lazy(
+    "%(reference)s already has an open referral to this service: follow that one up instead."
+)
 
 
 class Conflict(Exception):
@@ -240,9 +243,7 @@ def create_referral(
         raise ValidationError(_("This need belongs to another client."))
     Client.objects.select_for_update().filter(pk=client.pk).get()  # one referral at a time per client
     if open_referral_to(client, service) is not None:
-        raise ValidationError(
-            _("%(reference)s already has an open referral to this service.") % {"reference": client.reference}
-        )
+        raise ValidationError(DUPLICATE_REFUSAL % {"reference": client.reference})
     referral = Referral.objects.create(
         client=client,
         service=service,

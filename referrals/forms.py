@@ -6,10 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
+from cso_directory.models import Language, OrganisationKind, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.roles import Role
-from referrals.access import clients_visible_to, organisations_where
+from referrals.access import clients_visible_to, prisons_of
 from referrals.models import REFERABLE_KINDS, Client, ConsentMethod, DeclineReason, Need, Outcome, Priority, Sex
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,13 +19,6 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
 SHAREABLE_KINDS = [(kind.value, kind.label) for kind in REFERABLE_KINDS]
-
-
-def prisons_of(user):
-    """The prisons in which the user records clients."""
-    return OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)).order_by(
-        "title"
-    )
 
 
 def pathways():

@@ -8,7 +8,6 @@ import uuid
 
 from anyascii import anyascii
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
@@ -205,13 +204,6 @@ class Consent(models.Model):
     @property
     def in_force(self) -> bool:
         return self.withdrawn_on is None
-
-    def clean(self) -> None:
-        unknown = set(self.organisation_kinds) - set(REFERABLE_KINDS)
-        if not self.organisation_kinds or unknown:
-            raise ValidationError(
-                {"organisation_kinds": _("Choose among the kinds of organisation that take referrals.")}
-            )
 
     def covers(self, organisation: OrganisationPage) -> bool:
         return self.in_force and organisation.kind in self.organisation_kinds

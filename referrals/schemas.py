@@ -292,3 +292,60 @@ class ReferralPage(Schema):
     page: int
     per_page: int
     items: list[AnyReferralOut]
+
+
+class ReferralEventOut(Schema):
+    """One step of a referral's timeline. The receiving organisation sees the referring side's steps
+    without the name of who took them or their note (an override reason is the referring side's own)."""
+
+    verb: str
+    from_status: str
+    to_status: ReferralStatus
+    at: datetime.datetime
+    actor: str | None = Field(description="Who took the step; null for the portal, or when withheld.")
+    organisation: PageRef | None = Field(description="The organisation on whose behalf the step was taken.")
+    note: str
+
+
+# What may be referred to -----------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    id: int
+    title: str
+    kind: OrganisationKind
+    country: str
+
+
+class OrganisationOutPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[OrganisationOut]
+
+
+class ReferableServiceOut(Schema):
+    """A service `POST /referrals` accepts for the client, with what the referrer should know first."""
+
+    id: int = Field(description="The `service_id` of `POST /referrals`.")
+    title: str
+    organisation: PageRef
+    capacity: str
+    warnings: list[str] = Field(description="Capacity, or an open referral of the client to it already.")
+    missing_consent: str = Field(description="Why no consent in force covers it; empty when one does.")
+
+
+class ReferableServicePage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[ReferableServiceOut]
+
+
+class SuggestionOut(ReferableServiceOut):
+    score: int
+    reasons: list[str] = Field(description="Why it fits, as the client's page says.")
+
+
+class ReferableServiceFilters(Schema):
+    organisation_id: int | None = None

@@ -29,6 +29,7 @@ from referrals.access import (
     get_referable_service,
     get_referral_for_user,
     organisations_where,
+    prisons_of,
     referrals_visible_to,
     referring_organisations_of,
     side_of,
@@ -64,11 +65,10 @@ from referrals.forms import (
     NeedPreviewForm,
     ReferralForm,
     TransitionForm,
-    prisons_of,
 )
 from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralStatus, Sex, Side
 from referrals.notifications import subject_for
-from referrals.suggestions import suggest_services
+from referrals.suggestions import missing_consent, pending_service_ids, referral_warnings, suggest_services
 
 TRANSITION_FORMS = {
     "accept": (TransitionForm, accept_referral),
@@ -320,6 +320,8 @@ def refer(request, pk):
     context = {
         "client": client,
         "service": service,
+        "warnings": referral_warnings(client, service, pending_service_ids(client)),
+        "missing_consent": missing_consent(service, list(client.consents.all())),
         "need": need,
         "consent": consent,
         "disclosure": disclosure_rows(build_disclosure(client, need, consent)),

@@ -155,3 +155,107 @@ def test_an_override_without_the_permission_is_refused(cast):
     referral = create_referral(cast.social_worker, person, cast.service)
     with pytest.raises(PermissionDenied):
         send_referral(cast.social_worker, referral, override_reason="Urgent")
+
+
+# Warnings before referring ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_service(cast):
+    return make_service(cast.cso_b, title="Full literacy classes", categories=["education"], capacity="full")
+
+
+@pytest.fixture
+def government_service(cast):
+    ministry = make_organisation("KZ", title="Employment Centre", kind="government")
+    return make_service(ministry, title="Job placement", categories=["education"])
+
+
+def test_the_refer_page_warns_of_capacity_duplicates_and_missing_consent(
+    client, cast, canary, referral, full_service, government_service
+):
+    client.force_login(cast.social_worker)
+    full = client.get(f"/clients/{canary.pk}/refer/?service={full_service.pk}").content.decode()
+    assert "This service is full at the moment" in full
+    again = client.get(f"/clients/{canary.pk}/refer/?service={cast.service.pk}").content.decode()
+    assert "already has an open referral to this service" in again
+    government = client.get(f"/clients/{canary.pk}/refer/?service={government_service.pk}").content.decode()
+    assert "No consent in force covers sharing with this kind of organisation (Government service)" in government
+    assert f'href="/clients/{canary.pk}/#consent"' in government
+
+
+def test_the_client_page_suggestions_carry_the_same_notices(client, cast, canary, referral, full_service):
+    client.force_login(cast.social_worker)
+    body = client.get(f"/clients/{canary.pk}/").content.decode()
+    assert "This service is full at the moment" in body
+    assert "already has an open referral to this service" in body
+
+
+# The API offers what the pages offer ------------------------------------------------------------
+
+
+def test_the_api_lists_suggestions_with_reasons_warnings_and_missing_consent(
+    cast, canary, referral, full_service, government_service
+):
+    http = signed_in(cast.social_worker)
+    response = http.get(f"/api/clients/{canary.pk}/suggestions")
+    assert response.status_code == 200
+    by_title = {item["title"]: item for item in response.json()}
+    assert any("already has an open referral" in warning for warning in by_title["Literacy classes"]["warnings"])
+    assert by_title["Literacy classes"]["reasons"]
+    assert any("full" in warning for warning in by_title["Full literacy classes"]["warnings"])
+    assert "Government service" in by_title["Job placement"]["missing_consent"]
+    assert by_title["Literacy classes"]["missing_consent"] == ""
+
+
+def test_outsiders_get_404_on_suggestions_services_and_timeline(cast, canary, referral):
+    for user in (cast.outsider, cast.iq_social_worker, cast.caseworker_b):
+        http = signed_in(user)
+        assert http.get(f"/api/clients/{canary.pk}/suggestions").status_code == 404
+        assert http.get(f"/api/clients/{canary.pk}/referable-services").status_code == 404
+        assert http.get(f"/api/referrals/{referral.pk}/events").status_code == 404
+    assert signed_in(cast.outsider).get("/api/referable-organisations").json()["items"] == []
+    assert signed_in(cast.outsider).get("/api/prisons").json() == []
+
+
+def test_the_api_lists_referable_services_with_ids_post_referrals_accepts(
+    cast, canary, full_service, government_service, django_assert_num_queries
+):
+    make_service(cast.kz_probation, title="Probation reporting")
+    make_service(make_organisation("IQ", title="Erbil Aid"), title="Erbil classes")
+    http = signed_in(cast.social_worker)
+    with django_assert_num_queries(9):
+        response = http.get(f"/api/clients/{canary.pk}/referable-services")
+    titles = [item["title"] for item in response.json()["items"]]
+    assert titles == ["Full literacy classes", "Job placement", "Literacy classes", "Welding course"]
+    chosen = response.json()["items"][0]["id"]
+    created = post_json(http, "/api/referrals", {"client_id": str(canary.pk), "service_id": chosen})
+    assert created.status_code == 201
+
+
+def test_the_api_lists_referable_organisations_and_prisons(cast, django_assert_num_queries):
+    make_organisation("IQ", title="Erbil Aid")
+    http = signed_in(cast.social_worker)
+    with django_assert_num_queries(5):
+        organisations = http.get("/api/referable-organisations").json()
+    assert [item["title"] for item in organisations["items"]] == ["Bright Futures", "Second Chance Kazakhstan"]
+    assert [item["title"] for item in http.get("/api/prisons").json()] == ["Almaty Correctional Colony"]
+    assert signed_in(cast.iq_social_worker).get("/api/referable-organisations").json()["items"] == []
+
+
+def test_the_api_timeline_shows_who_did_what_as_each_side_may_see_it(cast, canary, referral):
+    from referrals.actions import accept_referral
+
+    cast.social_worker.first_name, cast.social_worker.last_name = "Gulnara", "Sadykova"
+    cast.social_worker.save()
+    accept_referral(cast.caseworker_a, referral, note="Starts Monday.")
+    sender = signed_in(cast.social_worker).get(f"/api/referrals/{referral.pk}/events").json()
+    assert [(event["verb"], event["actor"], event["organisation"]["title"]) for event in sender] == [
+        ("create", "Gulnara Sadykova", "Almaty Correctional Colony"),
+        ("send", "Gulnara Sadykova", "Almaty Correctional Colony"),
+        ("accept", "caseworker-a", "Bright Futures"),
+    ]
+    assert sender[2]["note"] == "Starts Monday."
+    receiver = signed_in(cast.caseworker_a).get(f"/api/referrals/{referral.pk}/events").json()
+    assert [(event["verb"], event["actor"]) for event in receiver] == [("send", None), ("accept", "caseworker-a")]
+    assert "Gulnara" not in str(receiver)
