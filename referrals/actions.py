@@ -60,6 +60,11 @@ class PossibleDuplicates(ValidationError):
         self.candidates = candidates
 
 
+def check_text_limits(instance, *names: str) -> None:
+    """The model's own limits on these fields; the error names each field over its limit."""
+    instance.clean_fields(exclude=[field.name for field in instance._meta.fields if field.name not in names])
+
+
 # Clients ---------------------------------------------------------------------------------------
 
 
@@ -127,6 +132,7 @@ def update_client(user, client: Client, *, languages=None, **fields) -> Client:
 @transaction.atomic
 def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, details: str = "") -> Need:
     require_client_access(user, client)
+    check_text_limits(Need(client=client, category=category, priority=priority, details=details), "details")
     need, _created = Need.objects.update_or_create(
         client=client, category=category, defaults={"priority": priority, "details": details}
     )
@@ -244,7 +250,7 @@ def create_referral(
     Client.objects.select_for_update().filter(pk=client.pk).get()  # one referral at a time per client
     if open_referral_to(client, service) is not None:
         raise ValidationError(DUPLICATE_REFUSAL % {"reference": client.reference})
-    referral = Referral.objects.create(
+    referral = Referral(
         client=client,
         service=service,
         referring_organisation=referring,
@@ -253,6 +259,8 @@ def create_referral(
         note=note,
         family_group=family_group,
     )
+    check_text_limits(referral, "note")
+    referral.save()
     ReferralEvent.objects.create(
         referral=referral, verb="create", from_status="", to_status=referral.status, actor=user
     )
@@ -294,6 +302,8 @@ def _transition(user, referral: Referral, verb: str, *, expected_version=None, n
     from_status = locked.status
     for name, value in changes.items():
         setattr(locked, name, value)
+    check_text_limits(locked, *changes)
+    check_text_limits(ReferralEvent(note=note), "note")
     locked.status = to_status
     locked.version += 1
     locked.save()

@@ -395,24 +395,26 @@ def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: T
     return referral_out(request.user, referral)
 
 
-def event_out(event: ReferralEvent, referral: Referral, side: str) -> ReferralEventOut:
+def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPage | None:
+    if acting_side == Side.SENDER:
+        return referral.referring_organisation
+    return referral.organisation if acting_side == Side.RECEIVER else None
+
+
+def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dict:
     """A timeline step as `side` may see it: the receiver never sees the referring side's names or notes."""
     acting_side = TRANSITIONS[event.verb][2] if event.verb in TRANSITIONS else Side.SENDER
-    organisation = {
-        Side.SENDER: referral.referring_organisation,
-        Side.RECEIVER: referral.organisation,
-    }.get(acting_side)
     withheld = side == Side.RECEIVER and acting_side == Side.SENDER
-    actor = event.actor.get_full_name() or event.actor.username if event.actor else None
-    return ReferralEventOut(
-        verb=event.verb,
-        from_status=event.from_status,
-        to_status=event.to_status,
-        at=event.at,
-        actor=None if withheld else actor,
-        organisation={"id": organisation.pk, "title": organisation.title} if organisation else None,
-        note="" if withheld else event.note,
-    )
+    actor = (event.actor.get_full_name() or event.actor.username) if event.actor else None
+    return {
+        "verb": event.verb,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "at": event.at,
+        "actor": None if withheld else actor,
+        "organisation": acting_organisation(referral, acting_side),
+        "note": "" if withheld else event.note,
+    }
 
 
 @api.get(

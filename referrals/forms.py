@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from cso_directory.models import Language, OrganisationKind, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from referrals.access import clients_visible_to, prisons_of
-from referrals.models import REFERABLE_KINDS, Client, ConsentMethod, DeclineReason, Need, Outcome, Priority, Sex
+from referrals.models import (
+    REFERABLE_KINDS,
+    Client,
+    ConsentMethod,
+    DeclineReason,
+    Need,
+    Outcome,
+    Priority,
+    Referral,
+    Sex,
+    text_limit,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 3})
@@ -76,7 +87,9 @@ class ClientForm(forms.ModelForm):
 class NeedForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Pathway"), queryset=TaxonomyTerm.objects.none())
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
-    details = forms.CharField(label=_("Details"), required=False, widget=NOTE_INPUT)
+    details = forms.CharField(
+        label=_("Details"), required=False, widget=NOTE_INPUT, max_length=text_limit(Need, "details")
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_need_%s")
@@ -138,6 +151,7 @@ class ReferralForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the service"),
         required=False,
+        max_length=text_limit(Referral, "note"),
         widget=NOTE_INPUT,
         help_text=_("The service reads this note. Write nothing about offences or risks."),
     )
@@ -149,6 +163,7 @@ class ReferralForm(forms.Form):
             self.fields["override_reason"] = forms.CharField(
                 label=_("Send without consent, for this reason"),
                 required=False,
+                max_length=text_limit(Referral, "consent_override_reason"),
                 widget=NOTE_INPUT,
                 help_text=_("Only where the law permits it. The reason is recorded and audited."),
             )
@@ -187,7 +202,9 @@ class TransitionForm(forms.Form):
     """One step of a referral. `expected_version` makes a stale form fail with a conflict."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=NOTE_INPUT, max_length=text_limit(Referral, "response_note")
+    )
 
     def __init__(self, *args, verb: str, **kwargs):
         kwargs.setdefault("auto_id", f"id_{verb}_%s")  # several step forms share one page

@@ -107,9 +107,10 @@ def missing_consent(service: ServicePage, consents: list[Consent]) -> str:
     organisation = service.organisation
     if any(consent.covers(organisation) for consent in consents):
         return ""
-    return _("No consent in force covers sharing with this kind of organisation (%(kind)s). Record it first.") % {
-        "kind": organisation.get_kind_display()
-    }
+    return _(
+        "This person has no consent in force for sharing with this kind of organisation (%(kind)s). "
+        "Record consent first."
+    ) % {"kind": organisation.get_kind_display()}
 
 
 def rank(service: ServicePage, client: Client, needs: dict, in_region: bool, client_languages: dict) -> Suggestion:

@@ -180,7 +180,7 @@ def test_the_refer_page_warns_of_capacity_duplicates_and_missing_consent(
     again = client.get(f"/clients/{canary.pk}/refer/?service={cast.service.pk}").content.decode()
     assert "already has an open referral to this service" in again
     government = client.get(f"/clients/{canary.pk}/refer/?service={government_service.pk}").content.decode()
-    assert "No consent in force covers sharing with this kind of organisation (Government service)" in government
+    assert "no consent in force for sharing with this kind of organisation (Government service)" in government
     assert f'href="/clients/{canary.pk}/#consent"' in government
 
 
@@ -240,7 +240,8 @@ def test_the_api_lists_referable_organisations_and_prisons(cast, django_assert_n
         organisations = http.get("/api/referable-organisations").json()
     assert [item["title"] for item in organisations["items"]] == ["Bright Futures", "Second Chance Kazakhstan"]
     assert [item["title"] for item in http.get("/api/prisons").json()] == ["Almaty Correctional Colony"]
-    assert signed_in(cast.iq_social_worker).get("/api/referable-organisations").json()["items"] == []
+    iq_organisations = signed_in(cast.iq_social_worker).get("/api/referable-organisations").json()["items"]
+    assert [item["title"] for item in iq_organisations] == ["Erbil Aid"]
 
 
 def test_the_api_timeline_shows_who_did_what_as_each_side_may_see_it(cast, canary, referral):
@@ -259,3 +260,61 @@ def test_the_api_timeline_shows_who_did_what_as_each_side_may_see_it(cast, canar
     receiver = signed_in(cast.caseworker_a).get(f"/api/referrals/{referral.pk}/events").json()
     assert [(event["verb"], event["actor"]) for event in receiver] == [("send", None), ("accept", "caseworker-a")]
     assert "Gulnara" not in str(receiver)
+
+
+# Limits on free text ---------------------------------------------------------------------------
+
+HUGE = "x" * 30_000
+
+
+def test_every_free_text_field_has_a_limit_on_the_model():
+    from django.db import models
+
+    from referrals.models import Client, Need, Referral, ReferralEvent
+
+    for model in (Client, Need, Referral, ReferralEvent):
+        for model_field in model._meta.fields:
+            if isinstance(model_field, models.TextField):
+                assert model_field.max_length, f"{model.__name__}.{model_field.name}"
+
+
+def test_the_verbs_refuse_text_over_the_limit_naming_the_field(cast, canary, referral):
+    from referrals.actions import accept_referral
+
+    with pytest.raises(ValidationError) as refused:
+        create_referral(cast.social_worker, canary, cast.service_b, note=HUGE)
+    assert "note" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        set_need(cast.social_worker, canary, category=pathway("housing"), priority="high", details=HUGE)
+    assert "details" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        accept_referral(cast.caseworker_a, referral, note=HUGE)
+    assert "response_note" in refused.value.message_dict
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+
+
+def test_the_refer_page_names_the_field_and_the_limit(client, cast, canary):
+    client.force_login(cast.social_worker)
+    response = client.post(f"/clients/{canary.pk}/refer/?service={cast.service.pk}", {"note": HUGE})
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_the_api_refuses_text_over_the_limit_naming_the_field(cast, canary, referral):
+    http = signed_in(cast.social_worker)
+    response = post_json(
+        http, "/api/referrals", {"client_id": str(canary.pk), "service_id": cast.service_b.pk, "note": HUGE}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "note"
+    assert "2000" in response.json()["detail"][0]["msg"]
+    need = post_json(http, f"/api/clients/{canary.pk}/needs", {"category": "housing", "details": HUGE})
+    assert need.status_code == 422
+    assert need.json()["detail"][0]["loc"][-1] == "details"
+    patch = http.patch(f"/api/clients/{canary.pk}", {"contact_route": HUGE}, content_type="application/json")
+    assert patch.status_code == 422
+    answer = signed_in(cast.caseworker_a)
+    accepted = post_json(answer, f"/api/referrals/{referral.pk}/transitions", {"action": "accept", "note": HUGE})
+    assert accepted.status_code == 422
