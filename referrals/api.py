@@ -8,6 +8,10 @@ Sign in with the Django session (unsafe methods then need the CSRF token, as a f
 with a personal token, `Authorization: Bearer <token>`, issued in the admin (Account → API
 tokens) or by `manage.py api_tokens`.
 
+A referral may go only to a service of `GET /clients/{id}/referable-services`: any other service
+(another country's, a prison's or probation office's own) answers 404 with the reason, exactly
+like a service that does not exist, and the refused attempt is audited.
+
 Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
 one entry per problem in `detail`; 400 refused by the portal's rules, with `errors` per field;
 403 not permitted; 409 conflict: the referral changed since you saw it, the step is not allowed
