@@ -27,8 +27,10 @@ from portal.views import start_page_for
 from referrals.access import (
     clients_visible_to,
     get_client_for_user,
+    get_referable_service,
     get_referral_for_user,
     organisations_where,
+    prisons_of,
     referrals_visible_to,
     side_of,
 )
@@ -63,11 +65,10 @@ from referrals.forms import (
     NeedPreviewForm,
     ReferralForm,
     TransitionForm,
-    prisons_of,
 )
 from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralStatus, Sex, Side
 from referrals.notifications import subject_for
-from referrals.suggestions import suggest_services
+from referrals.suggestions import missing_consent, pending_service_ids, referral_warnings, suggest_services
 
 TRANSITION_FORMS = {
     "accept": (TransitionForm, accept_referral),
@@ -273,14 +274,6 @@ def consent_evidence(request, pk, consent_id):
 # Referring -------------------------------------------------------------------------------------
 
 
-def referable_service(client: Client, service_id: str | None) -> ServicePage:
-    """A live service of the client's country, or 404."""
-    if not service_id or not service_id.isdigit():
-        raise Http404
-    services = ServicePage.objects.live().filter(organisation__country=client.country).select_related("organisation")
-    return get_object_or_404(services, pk=service_id)
-
-
 def need_to_preview(request, client: Client, service: ServicePage):
     """The need chosen on the page, or else the client's first need this service meets."""
     if "need" in request.GET:
@@ -302,7 +295,7 @@ def send_referrals(user, client: Client, service: ServicePage, *, need, note="",
 @require_http_methods(["GET", "POST"])
 def refer(request, pk):
     client = get_client_for_user(request.user, pk, action="client.refer")
-    service = referable_service(client, request.GET.get("service"))
+    service = get_referable_service(request.user, client, request.GET.get("service"))
     children = clients_visible_to(request.user).filter(mother=client) if client.sex == Sex.FEMALE else None
     may_override = request.user.has_perm("referrals.override_consent")
     need = need_to_preview(request, client, service)
@@ -323,6 +316,8 @@ def refer(request, pk):
     context = {
         "client": client,
         "service": service,
+        "warnings": referral_warnings(client, service, pending_service_ids(client)),
+        "missing_consent": missing_consent(service, list(client.consents.all())),
         "need": need,
         "consent": consent,
         "disclosure": disclosure_rows(build_disclosure(client, need, consent)),

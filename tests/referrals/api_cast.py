@@ -171,9 +171,10 @@ PATH = (
 )
 
 
-def referral_in(cast: Cast, status: str) -> Referral:
-    """A referral of the cast's client to the cast's service, brought to `status` by the verbs."""
-    referral = create_referral(cast.social_worker, cast.client, cast.service, need=cast.need, note="Mornings suit her.")
+def referral_in(cast: Cast, status: str, service: ServicePage | None = None) -> Referral:
+    """A referral of the cast's client to the cast's service (or `service`), brought to `status` by the verbs."""
+    service = service or cast.service
+    referral = create_referral(cast.social_worker, cast.client, service, need=cast.need, note="Mornings suit her.")
     for current, step in PATH:
         if referral.status == status:
             break

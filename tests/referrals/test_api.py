@@ -14,7 +14,7 @@ from portal.models import AuditEvent, Outcome
 from portal.roles import Role
 from referrals.actions import create_referral, send_referral, withdraw_consent
 from referrals.models import Client, Consent, Need, Referral, ReferralEvent, ReferralStatus
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_service
 from tests.referrals.api_cast import (
     CANARY_LAST_NAME,
     CANARY_RISK,
@@ -573,8 +573,9 @@ def test_referral_listing_filters_and_its_query_count_does_not_grow(cast):
     client.get("/api/referrals")
     with CaptureQueriesContext(connection) as one_referral:
         assert client.get("/api/referrals").json()["count"] == 1
-    for _number in range(3):
-        send_referral(cast.social_worker, create_referral(cast.social_worker, cast.client, cast.service))
+    for number in range(3):  # each to another service: an open duplicate would be refused
+        service = make_service(cast.service.organisation, title=f"Service {number}")
+        send_referral(cast.social_worker, create_referral(cast.social_worker, cast.client, service))
     Referral.objects.filter(pk=sent.pk).update(response_due=datetime.date(2020, 1, 6))
     with CaptureQueriesContext(connection) as four_referrals:
         listing = client.get("/api/referrals").json()
