@@ -20,7 +20,7 @@ from aftercare.models import (
     SupervisionCase,
 )
 from cso_directory.models import OrganisationKind, OrganisationPage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.models import Client
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

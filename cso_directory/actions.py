@@ -15,8 +15,8 @@ from wagtail.log_actions import log
 
 from cso_directory.models import Membership, OrganisationPage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
-from portal.realtime import broadcast_on_commit, user_group
-from portal.roles import Role
+from portal.foundation.realtime import broadcast_on_commit, user_group
+from portal.foundation.roles import Role
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 

@@ -19,8 +19,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 
 class Region(models.Model):

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cso_directory.models import OrganisationPage, ServicePage
-from portal.audit import record_event
-from portal.models import Outcome
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.models import Outcome
+from portal.foundation.roles import Role
 from referrals.models import REFERABLE_KINDS, Client, Consent, Referral, ReferralStatus, Side
 
 AnyUser = User | AnonymousUser

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
-from portal.audit import record_event
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.roles import Role
 from referrals import notifications
 from referrals.access import clients_visible_to, organisations_where, referable_services_for, side_of
 from referrals.deadlines import last_day_before_expiry, response_due

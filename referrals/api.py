@@ -31,8 +31,8 @@ from wagtail.api.v3.auth import BearerTokenAuth
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.audit import record_event
-from portal.models import Outcome
+from portal.foundation.audit import record_event
+from portal.foundation.models import Outcome
 from referrals import actions
 from referrals.access import (
     clients_visible_to,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
-from portal.countries import Country
+from portal.foundation.countries import Country
 
 # The kinds of organisation whose services take referrals, and so the kinds consent may name. A
 # prison's or probation office's own services and the coordination offices are not referred to.

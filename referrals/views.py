@@ -20,10 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso_directory.models import Language, ServicePage
-from portal.audit import record_event
-from portal.listing import paginate, query_without_page
-from portal.roles import Role
-from portal.views import start_page_for
+from portal.foundation.audit import record_event
+from portal.foundation.listing import paginate, query_without_page
+from portal.foundation.roles import Role
 from referrals.access import (
     clients_visible_to,
     get_client_for_user,
@@ -108,16 +107,6 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
     if "contact_route" in disclosed:
         rows.append((_("How to reach the person"), disclosed["contact_route"]))
     return rows
-
-
-# Workspace home --------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def workspace(request):
-    """Each role's starting page, where signing in lands too (settings.LOGIN_REDIRECT_URL)."""
-    return redirect(start_page_for(request.user))
 
 
 # Clients ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from wagtail.models import APIToken
 
 from aftercare.actions import add_case_note
 from aftercare.models import CaseNote, NoteVisibility
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, build_team
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftercare.actions import add_goal, review_goal
 from aftercare.models import Alert, CheckInStatus, Goal, GoalStatus, Pathway
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from tests.aftercare.supervision_cast import build_cast, open_case
 
 pytestmark = pytest.mark.django_db

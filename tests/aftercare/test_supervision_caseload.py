@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aftercare.actions import add_goal, record_check_in, review_goal
 from aftercare.models import CheckInStatus, GoalStatus, Pathway
-from portal.models import AuditEvent
+from portal.foundation.models import AuditEvent
 from tests.aftercare.supervision_cast import build_cast, open_case
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.models import CheckInStatus, SupervisionCase
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from referrals.access import get_client_for_user
 from referrals.actions import create_referral, set_need
 from referrals.models import Priority

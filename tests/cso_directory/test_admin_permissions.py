@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from cso_directory.actions import add_membership, remove_membership
 from cso_directory.models import CountryDirectoryPage, DirectoryIndexPage, Membership
 from cso_directory.site_tree import LOGO_COLLECTION
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.cso_directory.admin_cast import IQ_CANARY, build_cast, make_user, organisation_form
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.actions import add_membership
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.factories import make_organisation, make_service
 
 pytestmark = pytest.mark.django_db

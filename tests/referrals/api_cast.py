@@ -17,7 +17,7 @@ from wagtail.models import APIToken
 
 from cso_directory.actions import add_membership
 from cso_directory.models import Language, OrganisationPage, Region, ServicePage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import (
     accept_referral,
     create_client,

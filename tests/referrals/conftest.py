@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.storage import FileSystemStorage
 
 from cso_directory.actions import add_membership
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import create_client, create_referral, record_consent, send_referral, set_need
 from referrals.models import Consent, Priority
 from tests.factories import make_organisation, make_service, pathway

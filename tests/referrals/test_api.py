@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import APIToken
 
-from portal.models import AuditEvent, Outcome
-from portal.roles import Role
+from portal.foundation.models import AuditEvent, Outcome
+from portal.foundation.roles import Role
 from referrals.actions import create_referral, send_referral, withdraw_consent
 from referrals.models import Client, Consent, Need, Referral, ReferralEvent, ReferralStatus
 from tests.factories import make_organisation, make_service

@@ -6,7 +6,7 @@ whoever cannot see the referral gets 404. A refusal changes neither status nor v
 
 import pytest
 
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from referrals.models import TRANSITIONS, Referral, ReferralStatus, Side
 from tests.referrals.api_cast import ROLES, build_cast, kept_until_the_end, referral_in, signed_in
 

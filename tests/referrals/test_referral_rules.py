@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from referrals.actions import create_referral, send_family_referrals, send_referral, set_need
 from referrals.models import Referral, ReferralStatus
 from tests.factories import make_organisation, make_service, pathway
