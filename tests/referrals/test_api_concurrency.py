@@ -28,7 +28,7 @@ def at_once(*calls: Callable[[], object]) -> list[object]:
         try:
             barrier.wait(timeout=10)
             results[index] = call()
-        except Exception as exc:  # the outcome under test: the callers compare it
+        except Exception as exc:  # noqa: BLE001 - the outcome under test: the callers compare it
             results[index] = exc
         finally:
             connection.close()
