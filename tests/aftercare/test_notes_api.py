@@ -11,13 +11,12 @@ from aftercare.actions import add_case_note
 from aftercare.models import CaseNote, NoteVisibility
 from portal.foundation.models import AuditEvent, Outcome
 from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, build_team
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team():
-    return build_team()
+team = shared_fixture(build_team, name="team")
 
 
 def signed_in(user) -> HttpClient:

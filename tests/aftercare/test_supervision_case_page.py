@@ -10,13 +10,12 @@ from aftercare.actions import add_goal, review_goal
 from aftercare.models import Alert, CheckInStatus, Goal, GoalStatus, Pathway
 from portal.foundation.models import AuditEvent, Outcome
 from tests.aftercare.supervision_cast import build_cast, open_case
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 @pytest.fixture

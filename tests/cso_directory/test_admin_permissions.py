@@ -19,6 +19,7 @@ from cso_directory.models import CountryDirectoryPage, DirectoryIndexPage, Membe
 from cso_directory.site_tree import LOGO_COLLECTION
 from portal.foundation.roles import Role
 from tests.cso_directory.admin_cast import IQ_CANARY, build_cast, make_user, organisation_form
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,7 @@ ADMIN_HOME = "/admin/"
 NEW_PASSWORD = "a long passphrase for the portal"
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def edit_url(page) -> str:

@@ -5,11 +5,9 @@ Every record is made through the write verbs, as the API would make it. Users ha
 """
 
 import datetime
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -68,15 +66,6 @@ class Cast:
 
     def user(self, role: str) -> User:
         return getattr(self, role)
-
-    def reloaded(self) -> "Cast":
-        """The same cast with the records a test may change read afresh."""
-        return replace(
-            self,
-            client=Client.objects.get(pk=self.client.pk),
-            need=Need.objects.get(pk=self.need.pk),
-            consent=Consent.objects.get(pk=self.consent.pk),
-        )
 
 
 def make_user(username: str) -> User:
@@ -143,24 +132,6 @@ def build_cast() -> Cast:
         need=need,
         consent=consent,
     )
-
-
-@contextmanager
-def kept_until_the_end(django_db_blocker):
-    """Open a transaction that is rolled back at the end, for a cast shared by a module's tests.
-
-    Building the cast costs seconds (Wagtail pages, group permissions); each test still runs in
-    its own savepoint inside this transaction (pytest-django's `db`), so no test sees another's
-    writes, and nothing outlives the module.
-    """
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 # The way from a draft to work in progress, one verb per status reached.

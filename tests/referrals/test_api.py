@@ -19,13 +19,13 @@ from tests.referrals.api_cast import (
     CANARY_LAST_NAME,
     CANARY_RISK,
     build_cast,
-    kept_until_the_end,
     make_client,
     member,
     referral_in,
     signed_in,
     with_token,
 )
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,7 @@ CLIENT_BODY = {
 CONSENT_BODY = {"organisation_kinds": ["cso"], "given_on": "2026-01-10", "method": "signed_form"}
 
 
-@pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker):
-    with kept_until_the_end(django_db_blocker):
-        yield build_cast()
-
-
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast.reloaded()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def post(client: HttpClient, path: str, body: dict):

@@ -11,22 +11,15 @@ from django.utils import timezone
 from referrals.deadlines import add_working_days, response_due
 from referrals.models import Notification, Referral, ReferralEvent, ReferralStatus
 from tests.factories import make_service
-from tests.referrals.api_cast import build_cast, kept_until_the_end, referral_in
+from tests.referrals.api_cast import build_cast, referral_in
+from tests.shared_casts import shared_fixture
 
 THURSDAY = datetime.date(2026, 1, 1)
 FRIDAY = datetime.date(2026, 1, 2)
 WEDNESDAY = datetime.date(2026, 1, 7)
 
 
-@pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker):
-    with kept_until_the_end(django_db_blocker):
-        yield build_cast()
-
-
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast.reloaded()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def due_on(referral: Referral, day: datetime.date) -> Referral:
