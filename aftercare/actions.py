@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from aftercare.access import team_organisation_of
@@ -28,16 +29,15 @@ from aftercare.models import (
     SupervisionCase,
 )
 from cso_directory.models import OrganisationKind, OrganisationPage
-from portal.audit import record_event
-from portal.realtime import broadcast_on_commit, user_group
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.realtime import broadcast_on_commit, user_group
+from portal.foundation.roles import Role
 from referrals.access import organisations_where
 from referrals.models import Client
 
 # Days after release on which check-ins are booked, per country (settings may override).
 DEFAULT_CHECK_IN_OFFSETS = (1, 7, 14, 30, 60, 90)
 DEFAULT_PRISON_ACCESS_DAYS = 30
-MAX_NOTE_LENGTH = 20_000
 
 
 def check_in_offsets(country: str) -> tuple[int, ...]:
@@ -50,6 +50,26 @@ def prison_access_days() -> int:
 
 def notes_group(client_id) -> str:
     return f"client.{client_id}.notes"
+
+
+def text_limit(model, field_name: str) -> int:
+    """The most characters a free-text field takes: declared once, as the model field's max_length."""
+    return model._meta.get_field(field_name).max_length
+
+
+def limit_message(label, limit: int) -> str:
+    return _("%(field)s can be at most %(limit)d characters.") % {"field": capfirst(label), "limit": limit}
+
+
+def require_within_limits(model, **texts: str) -> None:
+    """Refuse free text longer than its model field allows, naming the field and the limit."""
+    errors = {}
+    for name, text in texts.items():
+        field = model._meta.get_field(name)
+        if len(text) > field.max_length:
+            errors[name] = limit_message(field.verbose_name, field.max_length)
+    if errors:
+        raise ValidationError(errors)
 
 
 # Handover ----------------------------------------------------------------------------------------
@@ -84,6 +104,7 @@ def hand_over(
 ) -> SupervisionCase:
     """The prison hands a client to a probation office; a supervision case opens on the release date."""
     require_holding_prison(user, client)
+    require_within_limits(SupervisionCase, handover_note=note)
     if probation_office.kind != OrganisationKind.PROBATION or probation_office.country != client.country:
         raise ValidationError({"probation_office": _("Choose a probation office in the client's country.")})
     if SupervisionCase.objects.filter(client=client).exists():
@@ -130,6 +151,7 @@ def assign_officer(user, case: SupervisionCase, officer) -> SupervisionCase:
 @transaction.atomic
 def add_goal(user, case: SupervisionCase, *, pathway: str, description: str, target_date=None) -> Goal:
     require_case_access(user, case)
+    require_within_limits(Goal, description=description)
     goal = Goal(case=case, pathway=pathway, description=description, target_date=target_date)
     goal.full_clean()
     goal.save()
@@ -141,6 +163,7 @@ def add_goal(user, case: SupervisionCase, *, pathway: str, description: str, tar
 @transaction.atomic
 def review_goal(user, goal: Goal, *, status: str, achievement: int, note: str = "") -> Goal:
     require_case_access(user, goal.case)
+    require_within_limits(GoalReview, note=note)
     goal.status = status
     goal.achievement = achievement
     goal.full_clean()
@@ -156,6 +179,7 @@ def review_goal(user, goal: Goal, *, status: str, achievement: int, note: str = 
 @transaction.atomic
 def add_check_in(user, case: SupervisionCase, *, due_on: datetime.date, note: str = "") -> CheckIn:
     require_case_access(user, case)
+    require_within_limits(CheckIn, note=note)
     check_in = CheckIn.objects.create(case=case, due_on=due_on, note=note)
     record_event(user, "check_in.add", case, due_on=due_on.isoformat())
     return check_in
@@ -167,6 +191,7 @@ def record_check_in(
 ) -> CheckIn:
     """Mark a check-in attended, missed or rescheduled; a missed one alerts officer and supervisors."""
     require_case_access(user, check_in.case)
+    require_within_limits(CheckIn, note=note)
     if status == CheckInStatus.SCHEDULED:
         raise ValidationError({"status": _("Choose attended, missed or rescheduled.")})
     if status == CheckInStatus.RESCHEDULED and rescheduled_to is None:
@@ -254,8 +279,13 @@ def mark_alerts_read(user, alert_ids: Iterable[int] | None = None) -> int:
 # Case notes ------------------------------------------------------------------------------------
 
 
+def add_case_note(user, client: Client, **fields) -> CaseNote:
+    """Store a note (see `add_case_note_once`) and return it, whether it is new or a retry's."""
+    return add_case_note_once(user, client, **fields)[0]
+
+
 @transaction.atomic
-def add_case_note(
+def add_case_note_once(
     user,
     client: Client,
     *,
@@ -263,11 +293,12 @@ def add_case_note(
     visibility: str = NoteVisibility.TEAM,
     amends: CaseNote | None = None,
     idempotency_key: uuid.UUID | None = None,
-) -> CaseNote:
+) -> tuple[CaseNote, bool]:
     """Store a note with the client's next sequence number, then broadcast it after commit.
 
     The client row is locked while the number is taken, so concurrent posts queue up and get
-    consecutive numbers. A retried post with the same idempotency key returns the first note.
+    consecutive numbers. Under the same lock a post is told apart from a retry: a retry with the
+    same idempotency key stores nothing and gets the first note back. Returns (note, created).
     """
     organisation = team_organisation_of(user, client)
     if organisation is None:
@@ -275,8 +306,7 @@ def add_case_note(
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write the note first.")})
-    if len(body) > MAX_NOTE_LENGTH:
-        raise ValidationError({"body": _("A note can be at most %(limit)d characters.") % {"limit": MAX_NOTE_LENGTH}})
+    require_within_limits(CaseNote, body=body)
     if visibility not in NoteVisibility.values:
         raise ValidationError({"visibility": _("Choose who may see the note.")})
     Client.objects.select_for_update().only("pk").get(pk=client.pk)
@@ -286,7 +316,7 @@ def add_case_note(
         if existing is not None and existing.author_id != user.pk:
             raise ValidationError({"idempotency_key": _("This key was already used for another note.")})
         if existing is not None:
-            return existing
+            return existing, False
     if amends is not None and amends.client_id != client.pk:
         raise ValidationError({"amends": _("A note can only amend a note on the same client.")})
     last = CaseNote.objects.filter(client=client).aggregate(last=Max("sequence"))["last"] or 0
@@ -302,4 +332,4 @@ def add_case_note(
     )
     record_event(user, "case_note.add", note, client=str(client.pk), sequence=note.sequence)
     broadcast_on_commit(notes_group(client.pk), {"type": "case.note", "sequence": note.sequence})
-    return note
+    return note, True

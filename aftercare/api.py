@@ -1,6 +1,7 @@
-"""Case notes in the staff JSON API: read a client's notes after a sequence number, add one.
+"""Case notes and handover in the staff JSON API: read a client's notes after a sequence number,
+add one; hand a client over to a probation office at release.
 
-`portal.api` adds this router to the staff API at /api/, which brings its sign-in (session or
+`portal.wiring.api` adds this router to the staff API at /api/, which brings its sign-in (session or
 bearer token) and its answers to refusals: 400 with `errors` per field, 403, 404. A client the
 user is not on the case team of answers 404; a CSO never gets another organisation's
 organisation-only notes. A POST carries an idempotency key: a retry returns the note the first
@@ -17,13 +18,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from aftercare.access import get_team_client_for_user, notes_visible_to
-from aftercare.actions import add_case_note
+from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.consumers import note_payload
-from aftercare.models import CaseNote, NoteVisibility
+from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
+from cso_directory.models import OrganisationPage
+from referrals.access import get_client_for_user
 from referrals.models import Client
 from referrals.schemas import READ_ERRORS, Detail, FieldErrors
 
-router = Router(tags=["case notes"])
+router = Router(tags=["case notes and handover"])
 
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail}
 
@@ -40,7 +43,7 @@ class NoteOut(Schema):
 
 
 class NoteIn(Schema):
-    body: str
+    body: str = Field(max_length=text_limit(CaseNote, "body"))
     visibility: NoteVisibility = NoteVisibility.TEAM
     amends: uuid.UUID | None = Field(None, description="Id of the note this one amends.")
     idempotency_key: uuid.UUID | None = Field(
@@ -52,6 +55,19 @@ class NotesAfter(Schema):
     after: int = Field(0, ge=0, description="Only notes with a higher sequence number.")
 
 
+class HandoverIn(Schema):
+    probation_office: int = Field(description="Id of a probation office in the client's country.")
+    release_date: datetime.date
+    note: str = Field("", max_length=text_limit(SupervisionCase, "handover_note"))
+
+
+class CaseOut(Schema):
+    id: uuid.UUID
+    client: uuid.UUID = Field(alias="client_id")
+    probation_office: int = Field(alias="probation_office_id")
+    opened_on: datetime.date
+
+
 def amended_note(user, client: Client, pk: uuid.UUID | None) -> CaseNote | None:
     """The note to amend: one of this client's notes that the user can see."""
     if pk is None:
@@ -60,12 +76,6 @@ def amended_note(user, client: Client, pk: uuid.UUID | None) -> CaseNote | None:
     if note is None:
         raise ValidationError({"amends": _("None of this client's notes you can see has this id.")})
     return note
-
-
-def is_retry(user, client: Client, idempotency_key: uuid.UUID | None) -> bool:
-    if idempotency_key is None:
-        return False
-    return CaseNote.objects.filter(client=client, author=user, idempotency_key=idempotency_key).exists()
 
 
 @router.get(
@@ -86,8 +96,7 @@ def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAft
 )
 def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
     client = get_team_client_for_user(request.user, client_id, action="case_note.write")
-    retry = is_retry(request.user, client, payload.idempotency_key)
-    note = add_case_note(
+    note, created = add_case_note_once(
         request.user,
         client,
         body=payload.body,
@@ -95,4 +104,20 @@ def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
         amends=amended_note(request.user, client, payload.amends),
         idempotency_key=payload.idempotency_key,
     )
-    return Status(200 if retry else 201, note_payload(note))
+    return Status(201 if created else 200, note_payload(note))
+
+
+@router.post(
+    "/clients/{client_id}/handover",
+    response={201: CaseOut, **WRITE_ERRORS},
+    summary="Hand the client over to a probation office: the supervision case opens on the release date",
+)
+def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn):
+    client = get_client_for_user(request.user, client_id, action="client.handover")
+    office = OrganisationPage.objects.live().filter(pk=payload.probation_office).first()
+    if office is None:
+        raise ValidationError({"probation_office": _("No organisation has this id.")})
+    case = hand_over(
+        request.user, client, probation_office=office, release_date=payload.release_date, note=payload.note
+    )
+    return Status(201, case)

@@ -6,6 +6,7 @@ see; from then on each committed note makes it send whatever it has not sent yet
 reconnect or a lost broadcast loses nothing and nothing is sent twice. Access is checked at
 connect (refused before accept, and audited), again for every message, and whenever the user's
 access changes (their memberships push an `access.changed` event to their user group).
+Each consumer declares the channel-layer events it handles and ignores any other type.
 """
 
 import asyncio
@@ -17,8 +18,8 @@ from django.http import Http404
 
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
-from portal.audit import Origin, current_origin
-from portal.realtime import user_group
+from portal.foundation.audit import Origin, current_origin
+from portal.foundation.realtime import user_group
 
 MAX_FRAME_BYTES = 1024 * 1024
 ACCESS_RECHECK_SECONDS = 30
@@ -26,6 +27,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_LARGE = 1009
 CLOSE_BAD_MESSAGE = 4400
+CLOSE_NOT_FOUND = 4404
 
 
 def display_name(user) -> str:
@@ -37,7 +39,23 @@ def websocket_origin(scope) -> Origin:
     return Origin(ip=ip, channel="websocket")
 
 
-class ClientNotesConsumer(AsyncWebsocketConsumer):
+class EventConsumer(AsyncWebsocketConsumer):
+    """A socket that handles the channel-layer events it declares and ignores every other one.
+
+    A group carries events for several kinds of socket; a new event type must never break the
+    sockets that do not care about it (Channels would raise "No handler for message type").
+    """
+
+    handled_events: frozenset[str] = frozenset()
+
+    async def dispatch(self, message):
+        kind = message["type"]
+        if kind.startswith("websocket.") or kind in self.handled_events:
+            await super().dispatch(message)
+
+
+class ClientNotesConsumer(EventConsumer):
+    handled_events = frozenset({"case.note", "presence.change", "access.changed"})
     # The highest sequence number this socket has been brought up to; None before the first catch-up.
     sent_up_to: int | None = None
 
@@ -106,12 +124,6 @@ class ClientNotesConsumer(AsyncWebsocketConsumer):
         if not await self.on_team():
             await self.close(code=CLOSE_FORBIDDEN)
 
-    async def alert_new(self, event):
-        await self.send(text_data=json.dumps({"type": "alert", "kind": event["kind"], "case": event["case"]}))
-
-    async def referral_new(self, event):
-        """Referral notices are for the user's inbox socket (/ws/me/), not for a case page."""
-
     # Helpers -----------------------------------------------------------------------------------
 
     async def recheck_access_periodically(self):
@@ -164,8 +176,10 @@ class ClientNotesConsumer(AsyncWebsocketConsumer):
         return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
 
 
-class UserEventsConsumer(AsyncWebsocketConsumer):
+class UserEventsConsumer(EventConsumer):
     """A signed-in user's own events at /ws/me/: new referrals for their inbox, alerts. Ids only, no person data."""
+
+    handled_events = frozenset({"referral.new", "alert.new", "access.changed"})
 
     async def connect(self):
         self.user = self.scope["user"]
@@ -203,6 +217,13 @@ class UserEventsConsumer(AsyncWebsocketConsumer):
     def is_active(self) -> bool:
         self.user.refresh_from_db(fields=["is_active"])
         return self.user.is_active
+
+
+class NotFoundConsumer(AsyncWebsocketConsumer):
+    """Any socket path no route matches (or a malformed id): refused before accept, like a 404."""
+
+    async def connect(self):
+        await self.close(code=CLOSE_NOT_FOUND)
 
 
 def catch_up_position(text_data: str | None) -> int | None:

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare.forms import OfficerLabelMixin, officers_of
 from aftercare.models import SupervisionCase
-from portal.roles import Role
+from portal.foundation.roles import Role
+from portal.foundation.widgets import DateRangeWidget
 from referrals.access import organisations_where
 
-DATE_RANGE = django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+DATE_RANGE = DateRangeWidget()
 UNASSIGNED = "none"
 
 

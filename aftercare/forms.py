@@ -7,10 +7,20 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.actions import MAX_NOTE_LENGTH
-from aftercare.models import Achievement, CaseNote, CheckInStatus, Goal, GoalStatus, NoteVisibility
+from aftercare.actions import limit_message, text_limit
+from aftercare.models import (
+    Achievement,
+    CaseNote,
+    CheckIn,
+    CheckInStatus,
+    Goal,
+    GoalReview,
+    GoalStatus,
+    NoteVisibility,
+    SupervisionCase,
+)
 from cso_directory.models import OrganisationKind, OrganisationPage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.models import Client
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,6 +46,16 @@ def officers_of(office_ids):
     )
 
 
+class NamedLimitsMixin:
+    """A text over its limit is refused with a message naming the field and the limit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None) is not None:
+                field.error_messages["max_length"] = limit_message(field.label, field.max_length)
+
+
 class OfficerLabelMixin:
     """Officers listed by name, falling back to the user name."""
 
@@ -47,12 +67,13 @@ class OfficerChoiceField(OfficerLabelMixin, forms.ModelChoiceField):
     pass
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(NamedLimitsMixin, forms.Form):
     probation_office = forms.ModelChoiceField(label=_("Probation office"), queryset=OrganisationPage.objects.none())
     release_date = forms.DateField(label=_("Release date"), widget=DATE_INPUT)
     note = forms.CharField(
         label=_("Note to the probation office"),
         required=False,
+        max_length=text_limit(SupervisionCase, "handover_note"),
         widget=NOTE_INPUT,
         help_text=_("What the probation officer should know on the first day."),
     )
@@ -73,30 +94,44 @@ class AssignOfficerForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["officer"]).queryset = officers_of([office_id])
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(NamedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["pathway", "description", "target_date"]
         widgets = {"description": NOTE_INPUT, "target_date": DATE_INPUT}
 
 
-class GoalReviewForm(forms.Form):
+class GoalReviewForm(NamedLimitsMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
     achievement = forms.TypedChoiceField(label=_("Achievement"), choices=Achievement.choices, coerce=int)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=text_limit(GoalReview, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
-class CheckInForm(forms.Form):
+def check_in_note_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=text_limit(CheckIn, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CheckInForm(NamedLimitsMixin, forms.Form):
     due_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = check_in_note_field()
 
 
-class RecordCheckInForm(forms.Form):
+class RecordCheckInForm(NamedLimitsMixin, forms.Form):
     """Attended, missed or rescheduled: one submit button per outcome, a new date for rescheduling."""
 
     status = forms.ChoiceField(label=_("Outcome"), choices=RECORDED_STATUSES)
     rescheduled_to = forms.DateField(label=_("New date (if rescheduled)"), required=False, widget=DATE_INPUT)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = check_in_note_field()
 
     @property
     def detail_fields(self):
@@ -120,10 +155,12 @@ class NoteChoiceField(forms.ModelChoiceField):
         }
 
 
-class CaseNoteForm(forms.Form):
+class CaseNoteForm(NamedLimitsMixin, forms.Form):
     """A new note, or an amendment of one the user can see. The key makes a resubmitted form add nothing."""
 
-    body = forms.CharField(label=_("Note"), max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Note"), max_length=text_limit(CaseNote, "body"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     visibility = forms.ChoiceField(
         label=_("Visible to"), choices=NoteVisibility.choices, initial=NoteVisibility.TEAM, widget=forms.RadioSelect
     )

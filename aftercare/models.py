@@ -37,7 +37,7 @@ class SupervisionCase(models.Model):
     opened_on = models.DateField(_("release date"), db_index=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     handover_summary = models.JSONField(_("handover summary"), default=dict, blank=True)
-    handover_note = models.TextField(_("handover note"), blank=True)
+    handover_note = models.TextField(_("handover note"), max_length=5_000, blank=True)
     handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,7 +80,7 @@ class Achievement(models.IntegerChoices):
 class Goal(models.Model):
     case = models.ForeignKey(SupervisionCase, on_delete=models.CASCADE, related_name="goals")
     pathway = models.CharField(_("pathway"), max_length=20, choices=Pathway.choices, db_index=True)
-    description = models.TextField(_("goal"))
+    description = models.TextField(_("goal"), max_length=1_000)
     target_date = models.DateField(_("target date"), null=True, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED, db_index=True
@@ -116,7 +116,7 @@ class GoalReview(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     status = models.CharField(max_length=20, choices=GoalStatus.choices)
     achievement = models.PositiveSmallIntegerField(choices=Achievement.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), max_length=2_000, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)
 
@@ -141,7 +141,7 @@ class CheckIn(models.Model):
         _("status"), max_length=20, choices=CheckInStatus.choices, default=CheckInStatus.SCHEDULED, db_index=True
     )
     from_template = models.BooleanField(default=False, editable=False)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=2_000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -195,7 +195,7 @@ class CaseNote(models.Model):
     visibility = models.CharField(
         _("visible to"), max_length=20, choices=NoteVisibility.choices, default=NoteVisibility.TEAM
     )
-    body = models.TextField(_("note"))
+    body = models.TextField(_("note"), max_length=20_000)
     amends = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments", verbose_name=_("amends")
     )

@@ -46,12 +46,20 @@ from aftercare.forms import (
     RecordCheckInForm,
 )
 from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, Pathway, SupervisionCase, overdue_goals
-from portal.audit import record_event
-from portal.listing import paginate, query_without_page
+from portal.foundation.audit import record_event
+from portal.foundation.listing import paginate, query_without_page
 from referrals.access import clients_visible_to, get_client_for_user
 from referrals.models import Priority, ReferralStatus
 
 # Helpers ---------------------------------------------------------------------------------------
+
+
+def safe_next(request, default: str) -> str:
+    """The `next` of a POST when it stays on this site, else `default`."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return default
 
 
 def may_change(user, case: SupervisionCase) -> bool:
@@ -168,15 +176,18 @@ def render_case_page(
 ):
     editable = may_change(request.user, case)
     unread_alerts = case.alerts.filter(user=request.user, read_at__isnull=True)
+    # Its forms go back here, also when the page shows a refused form under another URL.
+    page_path = reverse("aftercare:case_detail", kwargs={"pk": case.pk})
     context = {
         "case": case,
+        "page_path": page_path,
         "client": case.client,
         "editable": editable,
         "summary": handover_rows(case.handover_summary),
         "plan": plan_by_pathway(case, editable, failed_review),
         "check_ins": check_ins_with_forms(case, editable, failed_record),
         "alerts": unread_alerts.select_related("case__client", "check_in"),
-        **case_notes_context(request, case.client),
+        **case_notes_context(request, case.client, return_path=page_path),
     }
     if editable:
         context |= {
@@ -364,10 +375,7 @@ def alerts_mark_read(request):
     messages.success(
         request, ngettext("%(count)d alert marked read.", "%(count)d alerts marked read.", count) % {"count": count}
     )
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(next_url)
-    return redirect("aftercare:alert_list")
+    return redirect(safe_next(request, reverse("aftercare:alert_list")))
 
 
 # Case notes ------------------------------------------------------------------------------------
@@ -386,9 +394,10 @@ def notes_with_amendments(notes: list) -> list:
     return notes
 
 
-def case_notes_context(request, client, form: CaseNoteForm | None = None) -> dict:
+def case_notes_context(request, client, *, return_path: str, form: CaseNoteForm | None = None) -> dict:
     """What templates/aftercare/includes/case_notes.html needs. Any page showing a client whose case
-    team the user is on can include the panel with `context |= case_notes_context(request, client)`.
+    team the user is on can include the panel with `context |= case_notes_context(request, client, ...)`;
+    `return_path` is the page the note form goes back to, also after a refused submit.
     Only the client's id goes in: the panel never shows the person (a CSO must not see names).
     """
     visible = notes_visible_to(request.user).filter(client=client)
@@ -402,6 +411,7 @@ def case_notes_context(request, client, form: CaseNoteForm | None = None) -> dic
         "case_notes": notes,
         "last_note_sequence": max((note.sequence for note in notes), default=0),
         "note_form": form,
+        "notes_return_path": return_path,
     }
 
 
@@ -412,7 +422,7 @@ def render_case_notes_page(request, client, *, form: CaseNoteForm | None = None,
         "client_reference": client.reference,
         "client_name": f"{client.first_name} {client.last_name}" if full_record else "",
         "full_record": full_record,
-        **case_notes_context(request, client, form),
+        **case_notes_context(request, client, return_path=notes_return_path(request, client), form=form),
     }
     return render(request, "aftercare/case_notes.html", context, status=status)
 
@@ -424,13 +434,15 @@ def case_notes_page(request, pk):
     return render_case_notes_page(request, get_team_client_for_user(request.user, pk, action="case_note.list"))
 
 
+def notes_return_path(request, client) -> str:
+    """The page the note form came from: this one, or after a refused submit the one it carried along."""
+    if request.method == "GET":
+        return request.get_full_path()
+    return safe_next(request, reverse("aftercare:case_notes", kwargs={"pk": client.pk}))
+
+
 def back_to_notes(request, client):
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("aftercare:case_notes", kwargs={"pk": client.pk})
-    return redirect(next_url.split("#")[0] + "#case-notes")
+    return redirect(notes_return_path(request, client).split("#")[0] + "#case-notes")
 
 
 @login_required

@@ -6,8 +6,8 @@ The models import this module, so functions that query a model import it where t
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 
 def can_see_sensitive_attributes(user: User | AnonymousUser) -> bool:

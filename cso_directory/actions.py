@@ -17,9 +17,9 @@ from wagtail.log_actions import log
 from cso_directory.access import services_whose_capacity_user_may_set
 from cso_directory.models import Capacity, Membership, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
-from portal.audit import record_event
-from portal.realtime import broadcast_on_commit, user_group
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.realtime import broadcast_on_commit, user_group
+from portal.foundation.roles import Role
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 

@@ -21,8 +21,8 @@ from cso_directory.models import (
     with_listing_relations,
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.countries import Country
-from portal.listing import paginate, query_without_page
+from portal.foundation.countries import Country
+from portal.foundation.listing import paginate, query_without_page
 
 RESULTS_PER_PAGE = 20
 KEYWORD_MATCH_LIMIT = 1000

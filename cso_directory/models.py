@@ -21,8 +21,8 @@ from wagtail.search import index
 from cso_directory.access import can_see_sensitive_attributes
 from cso_directory.page_forms import OrganisationPageForm
 from cso_directory.validators import TextLimit
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 
 def limited_text(verbose_name, limit: int, **options) -> models.TextField:

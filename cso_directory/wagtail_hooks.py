@@ -26,8 +26,8 @@ from cso_directory.actions import change_membership, invite_member, remove_membe
 from cso_directory.admin_forms import MemberInvitationForm, MembershipForm, ServiceCapacityForm
 from cso_directory.models import CountryDirectoryPage, Membership, ServicePage
 from cso_directory.site_tree import ensure_country_page
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 
 class MembershipPermissionPolicy(BasePermissionPolicy):

@@ -14,12 +14,19 @@
     return element.querySelector('[data-slot="' + name + '"]');
   }
 
+  // One format for every note time, those the page came with and those arriving live.
   function formatTime(isoString) {
     try {
-      return new Date(isoString).toLocaleString(document.documentElement.lang || undefined);
+      const options = { dateStyle: "medium", timeStyle: "short" };
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(isoString));
     } catch (error) {
       return isoString;
     }
+  }
+
+  function showTime(element, isoString) {
+    element.setAttribute("datetime", isoString);
+    element.textContent = formatTime(isoString);
   }
 
   function CaseNotes(panel) {
@@ -29,6 +36,8 @@
     this.presenceList = panel.querySelector("[data-presence-list]");
     this.presenceTemplate = panel.querySelector("[data-presence-template]");
     this.status = panel.querySelector("[data-live-status]");
+    this.newNote = panel.querySelector("[data-new-note]");
+    this.list.querySelectorAll('[data-slot="created_at"]').forEach((time) => showTime(time, time.getAttribute("datetime")));
     this.lastSequence = Number(panel.dataset.lastSequence) || 0;
     this.viewers = new Map();
     this.retryMs = FIRST_RETRY_MS;
@@ -91,13 +100,33 @@
     slot(item, "sequence").textContent = String(note.sequence);
     slot(item, "author").textContent = note.author;
     slot(item, "organisation").textContent = note.organisation;
-    slot(item, "created_at").textContent = formatTime(note.created_at);
-    slot(item, "created_at").setAttribute("datetime", note.created_at);
-    slot(item, "private").hidden = note.visibility !== "organisation";
+    showTime(slot(item, "created_at"), note.created_at);
+    if (note.visibility === "organisation") {
+      slot(item, "private").hidden = false;
+    } else {
+      slot(item, "private").remove();
+    }
     slot(item, "body").textContent = note.body;
     this.linkAmendment(item, note);
     this.insertInOrder(item, note.sequence);
     this.panel.querySelector("[data-no-notes]").hidden = true;
+    this.pointTo(item);
+  };
+
+  // A note arriving below the visible part of the page gets a notice that links to it, until it is seen.
+  CaseNotes.prototype.pointTo = function (item) {
+    if (item.getBoundingClientRect().top < window.innerHeight) {
+      return;
+    }
+    this.newNote.querySelector("[data-new-note-link]").setAttribute("href", "#" + item.id);
+    this.newNote.hidden = false;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        this.newNote.hidden = true;
+        observer.disconnect();
+      }
+    });
+    observer.observe(item);
   };
 
   CaseNotes.prototype.linkAmendment = function (item, note) {

@@ -1,5 +1,6 @@
 // The signed-in user's own events (/ws/me/): a notice with a count when a referral step or a
-// missed check-in concerns them. The events carry ids only; the linked pages show the rest.
+// missed check-in concerns them. The events carry ids only; the linked pages show the rest. A page
+// showing that referral's status (data-live-referral) reloads the status from the server in place.
 (function () {
   "use strict";
 
@@ -23,6 +24,31 @@
     notice.hidden = false;
   }
 
+  function refreshReferral(referralId) {
+    const shown = document.querySelector('[data-live-referral="' + referralId + '"]');
+    if (!shown) {
+      return;
+    }
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const fresh = new DOMParser()
+          .parseFromString(html, "text/html")
+          .querySelector('[data-live-referral="' + referralId + '"]');
+        if (fresh) {
+          shown.replaceWith(fresh);
+        }
+      })
+      .catch(() => {}); // the notice above still tells of the news; a reload shows it
+  }
+
+  function receive(message) {
+    show(message.type);
+    if (message.type === "referral") {
+      refreshReferral(message.referral);
+    }
+  }
+
   function connect() {
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(scheme + "//" + window.location.host + root.dataset.userEvents);
@@ -30,7 +56,7 @@
       retryMs = FIRST_RETRY_MS;
       root.dataset.liveState = "open";
     });
-    socket.addEventListener("message", (event) => show(JSON.parse(event.data).type));
+    socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
       root.dataset.liveState = "closed";
       if (!FINAL_CLOSE_CODES.includes(event.code)) {

@@ -1,5 +1,6 @@
 """Case notes in the staff JSON API: GET with after=, POST with an idempotency key, and who sees what."""
 
+import re
 import uuid
 
 import pytest
@@ -8,15 +9,14 @@ from wagtail.models import APIToken
 
 from aftercare.actions import add_case_note
 from aftercare.models import CaseNote, NoteVisibility
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, build_team
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team():
-    return build_team()
+team = shared_fixture(build_team, name="team")
 
 
 def signed_in(user) -> HttpClient:
@@ -151,3 +151,74 @@ def test_the_notes_are_in_the_openapi_schema():
     paths = HttpClient().get("/api/openapi.json").json()["paths"]
 
     assert set(paths["/api/clients/{client_id}/notes"]) == {"get", "post"}
+
+
+def staff_api_operations() -> list[tuple[str, str]]:
+    """(method, URL) of every operation of the staff API's schema, path parameters filled with well-formed values."""
+    samples = {"uuid": str(uuid.uuid4()), "integer": "1"}
+    operations = []
+    for template, methods in HttpClient().get("/api/openapi.json").json()["paths"].items():
+        for method, operation in methods.items():
+            kinds = {
+                parameter["name"]: parameter["schema"].get("format") or parameter["schema"].get("type")
+                for parameter in operation.get("parameters", [])
+                if parameter["in"] == "path"
+            }
+            url = re.sub(r"{(\w+)}", lambda match, kinds=kinds: samples.get(kinds[match.group(1)], "x"), template)
+            operations.append((method.upper(), url))
+    return operations
+
+
+def test_anonymous_calls_without_a_csrf_cookie_answer_401_on_every_staff_api_operation():
+    http = HttpClient(enforce_csrf_checks=True)
+    operations = staff_api_operations()
+
+    answers = {
+        (method, url): http.generic(method, url, "{}", content_type="application/json").status_code
+        for method, url in operations
+    }
+
+    assert {method for method, _url in answers} >= {"GET", "POST"}
+    assert {operation: status for operation, status in answers.items() if status != 401} == {}
+
+
+def handover_api_url(client) -> str:
+    return f"/api/clients/{client.pk}/handover"
+
+
+def test_the_holding_prison_hands_over_through_the_api_and_an_outsider_gets_404():
+    from aftercare.models import SupervisionCase
+    from tests.aftercare.supervision_cast import RELEASE_DATE, build_cast, new_client
+
+    cast = build_cast()
+    person = new_client(cast)
+    payload = {"probation_office": cast.office_a.pk, "release_date": RELEASE_DATE.isoformat(), "note": "Keen."}
+
+    outsider = signed_in(cast.outsider).post(handover_api_url(person), payload, content_type="application/json")
+    wrong_office = signed_in(cast.social_worker).post(
+        handover_api_url(person), {**payload, "probation_office": cast.kz_prison.pk}, content_type="application/json"
+    )
+    done = signed_in(cast.social_worker).post(handover_api_url(person), payload, content_type="application/json")
+
+    assert outsider.status_code == 404
+    assert wrong_office.status_code == 400
+    assert list(wrong_office.json()["errors"]) == ["probation_office"]
+    assert done.status_code == 201
+    case = SupervisionCase.objects.get(client=person)
+    assert done.json()["id"] == str(case.pk)
+    assert done.json()["opened_on"] == RELEASE_DATE.isoformat()
+    assert case.handover_note == "Keen."
+    assert AuditEvent.objects.filter(actor=cast.outsider, action="access.denied", object_id=str(person.pk)).exists()
+
+
+def test_a_note_over_the_limit_is_refused_naming_the_field_and_the_limit(team):
+    limit = CaseNote._meta.get_field("body").max_length
+    http = signed_in(team.social_worker)
+    count = CaseNote.objects.count()
+
+    response = http.post(notes_url(team.client), {"body": "x" * (limit + 1)}, content_type="application/json")
+
+    assert response.status_code == 422  # the schema refuses it before the verb is called
+    assert "body" in response.content.decode()
+    assert str(limit) in response.content.decode()
+    assert CaseNote.objects.count() == count

@@ -48,3 +48,47 @@ def test_fifty_concurrent_posts_get_fifty_unique_consecutive_sequence_numbers():
     retried = add_case_note(team.social_worker, team.client, body="Note 0", idempotency_key=keys[0])
     assert retried.body == "Note 0"
     assert CaseNote.objects.filter(client=team.client).count() == WRITERS
+
+
+ROUNDS = 12
+
+
+def post_in_parallel(users, client, payload) -> list[int]:
+    """Each user posts `payload` over the API at the same instant, from their own thread; the statuses, sorted."""
+    from django.test import Client as HttpClient
+
+    sessions = []
+    for user in users:
+        http = HttpClient()
+        http.force_login(user)
+        sessions.append(http)
+    start = threading.Barrier(len(sessions))
+    statuses: list[int] = []
+
+    def post(http) -> None:
+        try:
+            start.wait()
+            statuses.append(
+                http.post(f"/api/clients/{client.pk}/notes", payload, content_type="application/json").status_code
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(http,)) for http in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(statuses)
+
+
+def test_two_simultaneous_posts_with_one_key_store_one_note_answering_201_once_and_200_once():
+    team = build_team()
+    for round_number in range(ROUNDS):
+        key = uuid.uuid4()
+        payload = {"body": f"Round {round_number}", "idempotency_key": str(key)}
+
+        statuses = post_in_parallel([team.officer, team.officer], team.client, payload)
+
+        assert statuses == [200, 201], f"round {round_number}"
+        assert CaseNote.objects.filter(client=team.client, idempotency_key=key).count() == 1

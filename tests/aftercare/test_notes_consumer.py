@@ -16,13 +16,13 @@ from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
-from aftercare.actions import add_case_note, assign_officer, record_check_in
+from aftercare.actions import add_case_note, assign_officer, notes_group, record_check_in
 from aftercare.models import NoteVisibility, SupervisionCase
 from cso_directory.actions import remove_membership
 from cso_directory.models import Membership
-from portal.asgi import application
-from portal.models import AuditEvent
-from portal.realtime import broadcast, user_group
+from portal.foundation.models import AuditEvent
+from portal.foundation.realtime import broadcast, user_group
+from portal.wiring.asgi import application
 from referrals.actions import create_referral, send_referral
 from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, async_session_cookie, build_team
 from tests.factories import make_service
@@ -33,6 +33,7 @@ ORIGIN = b"http://testserver"
 CLOSE_TOO_LARGE = 1009
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 
 
 @pytest.fixture
@@ -224,3 +225,36 @@ async def test_the_user_socket_carries_referral_and_alert_ids_and_closes_when_th
     finally:
         await caseworker.disconnect()
         await officer.disconnect()
+
+
+async def test_a_socket_to_an_unknown_path_or_a_malformed_id_is_refused_cleanly_without_an_error(team, caplog):
+    paths = ["/ws/clients/1/notes/", "/ws/nowhere/", f"/ws/clients/{team.client.pk}/notes/extra/", "/ws/"]
+
+    for path in paths:
+        communicator = await communicator_for(path, team.social_worker)
+        with caplog.at_level("WARNING"):
+            is_accepted, code = await communicator.connect()
+        await communicator.disconnect()
+        assert (is_accepted, code) == (False, CLOSE_NOT_FOUND), path
+
+    assert [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")] == []
+
+
+async def test_an_unknown_event_type_reaching_either_socket_is_ignored(team):
+    notes = await connected(notes_path(team.client), team.social_worker)
+    me = await connected("/ws/me/", team.caseworker)
+    send = database_sync_to_async(broadcast)
+    try:
+        await catch_up(notes, team.prison_note.sequence)
+        for group in (notes_group(team.client.pk), user_group(team.social_worker.pk), user_group(team.caseworker.pk)):
+            await send(group, {"type": "event.nobody.knows", "id": 1})
+        assert await notes.receive_nothing(timeout=0.5)
+        assert await me.receive_nothing(timeout=0.5)
+
+        note = await database_sync_to_async(add_case_note)(team.officer, team.client, body="Still listening")
+        assert [item["id"] for item in await received(notes)] == [str(note.pk)], "the notes socket still works"
+        referral = await database_sync_to_async(sent_referral)(team)
+        assert json.loads(await me.receive_from(timeout=5))["referral"] == str(referral.pk), "so does /ws/me/"
+    finally:
+        await notes.disconnect()
+        await me.disconnect()

@@ -16,15 +16,14 @@ from tests.aftercare.notes_cast import (
     TEAM_NOTE,
     build_team,
 )
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT_NOTE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture
-def team():
-    return build_team()
+team = shared_fixture(build_team, name="team")
 
 
 def signed_in(user) -> HttpClient:
@@ -146,3 +145,34 @@ def test_an_amendment_and_the_note_it_amends_link_to_each_other(team):
     assert TEAM_NOTE in html and amendment.body in html
     assert f'href="#note-{team.team_note.pk}"' in html
     assert f'href="#note-{amendment.pk}"' in html
+
+
+def next_field(html: str) -> str:
+    match = re.search(r'<input type="hidden" name="next" value="([^"]*)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+@pytest.mark.parametrize("start", ["notes page", "case page"])
+def test_after_an_invalid_note_the_next_valid_one_lands_on_the_page_it_started_from(team, start):
+    http = signed_in(team.officer)
+    start_url = page_url(team.client) if start == "notes page" else f"/cases/{team.client.supervision_case.pk}/"
+    first_next = next_field(http.get(start_url).content.decode())
+
+    refused = http.post(form_url(team.client), note_form("   ", next=first_next))
+    saved = http.post(form_url(team.client), note_form("Second try", next=next_field(refused.content.decode())))
+
+    assert refused.status_code == 400
+    assert saved.status_code == 302
+    assert saved["Location"] == f"{start_url}#case-notes"
+    assert http.get(saved["Location"]).status_code == 200
+
+
+def test_a_note_over_the_limit_shows_an_error_naming_the_limit(team):
+    limit = CaseNote._meta.get_field("body").max_length
+
+    response = signed_in(team.officer).post(form_url(team.client), note_form("x" * (limit + 1)))
+
+    assert response.status_code == 400
+    assert f"Note can be at most {limit} characters." in response.content.decode()
+    assert not CaseNote.objects.filter(body="x" * (limit + 1)).exists()

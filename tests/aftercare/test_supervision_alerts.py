@@ -10,17 +10,16 @@ from django.utils import timezone
 
 from aftercare.actions import record_check_in
 from aftercare.models import Alert, CheckInStatus
-from portal.models import AuditEvent
+from portal.foundation.models import AuditEvent
 from tests.aftercare.supervision_cast import build_cast, open_case
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 ALERTS = reverse("aftercare:alert_list")
 MARK_READ = reverse("aftercare:alerts_mark_read")
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def today() -> datetime.date:
@@ -135,3 +134,22 @@ def test_the_command_leaves_recorded_check_ins_alone(cast):
 def test_a_negative_grace_period_is_refused(cast):
     with pytest.raises(CommandError):
         run_command("--grace-days", "-1")
+
+
+def test_marking_an_alert_read_on_a_case_page_shown_after_a_refused_form_goes_back_to_the_case(client, cast):
+    import re
+
+    case = open_case(cast, officer=cast.officer)
+    missed_check_in(cast, case)
+    client.force_login(cast.officer)
+    case_page = reverse("aftercare:case_detail", kwargs={"pk": case.pk})
+
+    refused = client.post(reverse("aftercare:goal_add", kwargs={"pk": case.pk}), {"pathway": "astrology"})
+    mark_read_form = r'name="alert" value="(\d+)">\s*<input type="hidden" name="next" value="([^"]*)"'
+    alert_form = re.search(mark_read_form, refused.content.decode())
+    assert refused.status_code == 400
+    assert alert_form is not None
+    marked = client.post(MARK_READ, {"alert": alert_form.group(1), "next": alert_form.group(2)})
+
+    assert marked["Location"] == case_page
+    assert client.get(marked["Location"]).status_code == 200

@@ -8,15 +8,14 @@ from django.utils import timezone
 
 from aftercare.actions import add_goal, review_goal
 from aftercare.models import Alert, CheckInStatus, Goal, GoalStatus, Pathway
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from tests.aftercare.supervision_cast import build_cast, open_case
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 @pytest.fixture
@@ -218,3 +217,51 @@ def test_goals_of_a_case_are_listed_only_on_it(client, cast, case):
     client.force_login(cast.officer)
     assert "Other person&#x27;s goal" not in client.get(url("case_detail", case)).content.decode()
     assert Goal.objects.count() == 1
+
+
+def too_long(model, field: str) -> str:
+    return "x" * (model._meta.get_field(field).max_length + 1)
+
+
+def test_every_free_text_field_of_the_case_page_has_a_limit_named_in_its_error(client, cast, case):
+    from aftercare.models import CheckIn, GoalReview
+
+    client.force_login(cast.officer)
+    goal = add_goal(cast.officer, case, pathway=Pathway.HEALTH, description="See a doctor")
+    check_in = first_scheduled(case)
+    posts = [
+        (url("goal_add", case), Goal, "description", {"pathway": Pathway.HEALTH}),
+        (url("goal_review", case, goal_id=goal.pk), GoalReview, "note", {"status": "in_progress", "achievement": 1}),
+        (url("check_in_add", case), CheckIn, "note", {"due_on": timezone.localdate().isoformat()}),
+        (url("check_in_record", case, check_in_id=check_in.pk), CheckIn, "note", {"status": "attended"}),
+    ]
+    for target, model, field, data in posts:
+        limit = model._meta.get_field(field).max_length
+
+        response = client.post(target, {**data, field: too_long(model, field)})
+
+        assert response.status_code == 400, target
+        assert f"can be at most {limit} characters" in response.content.decode(), target
+    assert goal.reviews.count() == 1
+    assert case.goals.count() == 1
+    check_in.refresh_from_db()
+    assert check_in.status == CheckInStatus.SCHEDULED
+
+
+def test_the_verbs_refuse_free_text_over_its_limit_whatever_the_caller(cast, case):
+    from django.core.exceptions import ValidationError
+
+    from aftercare.actions import add_check_in
+    from aftercare.models import CheckIn
+
+    goal = add_goal(cast.officer, case, pathway=Pathway.HEALTH, description="See a doctor")
+    with pytest.raises(ValidationError) as long_goal:
+        add_goal(cast.officer, case, pathway=Pathway.HEALTH, description=too_long(Goal, "description"))
+    with pytest.raises(ValidationError) as long_review:
+        review_goal(cast.officer, goal, status=GoalStatus.IN_PROGRESS, achievement=1, note="x" * 100_000)
+    with pytest.raises(ValidationError) as long_check_in:
+        add_check_in(cast.officer, case, due_on=timezone.localdate(), note=too_long(CheckIn, "note"))
+
+    assert "description" in long_goal.value.message_dict
+    assert "note" in long_review.value.message_dict
+    assert "note" in long_check_in.value.message_dict

@@ -7,19 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.models import CheckInStatus, SupervisionCase
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from referrals.access import get_client_for_user
 from referrals.actions import create_referral, set_need
 from referrals.models import Priority
 from tests.aftercare.supervision_cast import RELEASE_DATE, TEMPLATE_OFFSETS, build_cast, new_client, open_case
 from tests.factories import pathway
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def handover_url(client) -> str:
@@ -157,3 +156,15 @@ def test_the_prison_keeps_read_access_for_the_set_period_then_loses_it(client, c
     assert denied(cast.social_worker, case.client.pk)
     client.force_login(cast.officer)
     assert client.get(case_url(case)).status_code == 200
+
+
+def test_a_handover_note_over_its_limit_is_refused_naming_the_limit(client, cast):
+    limit = SupervisionCase._meta.get_field("handover_note").max_length
+    person = new_client(cast)
+    client.force_login(cast.social_worker)
+
+    response = post_handover(client, cast, person, note="x" * (limit + 1))
+
+    assert response.status_code == 400
+    assert f"can be at most {limit} characters" in response.content.decode()
+    assert not SupervisionCase.objects.filter(client=person).exists()

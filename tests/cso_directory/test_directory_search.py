@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.actions import add_membership
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.factories import make_organisation, make_service
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def titles(response) -> list[str]:
     return sorted(service.title for service in response.context["results_page"].object_list)
 
 
-@pytest.fixture
+@shared_fixture
 def services():
     """Five services that differ in exactly one filterable way each from 'Literacy classes'."""
     almaty = make_organisation("KZ", title="Almaty Learning Centre", regions=["KZ-75"])

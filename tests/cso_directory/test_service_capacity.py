@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cso_directory.actions import add_membership, set_service_capacity
 from cso_directory.models import OrganisationPage, ServicePage
-from portal.models import AuditEvent
-from portal.roles import Role
+from portal.foundation.models import AuditEvent
+from portal.foundation.roles import Role
 from tests.cso_directory.admin_cast import build_cast, make_user, organisation_form
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from portal.models import AuditEvent, Outcome
+from portal.foundation.models import AuditEvent, Outcome
 from referrals.models import Referral, ReferralStatus
 from tests.factories import pathway
 from tests.referrals.conftest import (

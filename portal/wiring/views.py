@@ -1,0 +1,42 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.foundation.roles import Role
+from portal.wiring.health import channel_layer_status, database_status
+from referrals.access import organisations_where
+
+# Each role's first page after signing in, in this order when a user holds several roles.
+# National coordinators have no overview of their own yet: they start on the admin dashboard.
+START_PAGES = [
+    ((Role.PRISON_SOCIAL_WORKER,), "referrals:client_list"),
+    ((Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR), "aftercare:caseload"),
+    ((Role.CSO_CASEWORKER,), "referrals:inbox"),
+    ((Role.NATIONAL_COORDINATOR, Role.CSO_EDITOR), "wagtailadmin_home"),
+]
+
+
+def start_page_for(user) -> str:
+    """Where a user starts: their role's own page, or the public home page without a role."""
+    for roles, url_name in START_PAGES:
+        if organisations_where(user, *roles).exists():
+            return reverse(url_name)
+    return "/"
+
+
+@login_required
+@require_GET
+def workspace(request):
+    """Each role's starting page, where signing in lands too (settings.LOGIN_REDIRECT_URL)."""
+    return redirect(start_page_for(request.user))
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": database_status(), "channel_layer": channel_layer_status()}
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)

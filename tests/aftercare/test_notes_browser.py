@@ -1,0 +1,129 @@
+"""What Chromium shows of case notes and referral status, server-rendered and arriving live.
+
+A daphne process serves the portal (the live parts need WebSockets); notes and referral steps
+are written here through the verbs, and reach the page over the suite's Redis.
+"""
+
+import datetime
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, transaction
+from playwright.sync_api import expect
+
+from aftercare.actions import add_case_note
+from aftercare.models import CaseNote, NoteVisibility
+from referrals.actions import accept_referral, create_referral, send_referral
+from tests.aftercare.live_servers import asgi_servers, serve_static_files
+from tests.aftercare.notes_cast import build_team, session_cookie
+from tests.factories import make_service
+
+# The server is another process: the data must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WAIT_MS = 15_000
+NOON = datetime.datetime(2026, 3, 9, 12, 5, tzinfo=datetime.UTC)
+
+
+def elsewhere(verb, *args, **kwargs):
+    """Run a verb in another thread: Playwright keeps an event loop running in this one, where the
+    verb's broadcast after commit (async_to_sync) could not run."""
+
+    def run():
+        try:
+            return verb(*args, **kwargs)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def note_at_noon(author, client, body: str):
+    with transaction.atomic():  # the note goes out after commit, with the time set here
+        note = add_case_note(author, client, body=body)
+        CaseNote.objects.filter(pk=note.pk).update(created_at=NOON)
+    return note
+
+
+def sign_in(page, base_url: str, user) -> None:
+    page.context.add_cookies([{"name": "sessionid", "value": session_cookie(user), "url": base_url}])
+    serve_static_files(page)
+
+
+def open_notes(page, base_url: str, user, client) -> None:
+    sign_in(page, base_url, user)
+    page.goto(f"{base_url}/clients/{client.pk}/case/")
+    expect(page.locator("[data-case-notes]")).to_have_attribute("data-live-state", "open", timeout=WAIT_MS)
+
+
+def badge(page, note_id) -> object:
+    return page.locator(f"#note-{note_id} [data-slot=private]")
+
+
+def test_the_own_organisation_badge_shows_on_own_organisation_notes_only_as_loaded_and_live(page):
+    team = build_team()
+    with asgi_servers(1) as (server,):
+        open_notes(page, server, team.social_worker, team.client)
+        expect(badge(page, team.prison_note.pk)).to_be_visible()
+        expect(badge(page, team.team_note.pk)).not_to_be_visible()
+
+        private = elsewhere(
+            add_case_note, team.social_worker, team.client, body="Live, ours", visibility=NoteVisibility.ORGANISATION
+        )
+        shared = elsewhere(add_case_note, team.social_worker, team.client, body="Live, for the team")
+        expect(page.locator(f"#note-{shared.pk}")).to_be_visible(timeout=WAIT_MS)
+        expect(badge(page, private.pk)).to_be_visible()
+        expect(badge(page, shared.pk)).not_to_be_visible()
+
+
+def test_a_live_note_below_the_fold_gets_a_visible_notice_that_leads_to_it(page):
+    team = build_team()
+    for number in range(8):
+        add_case_note(team.officer, team.client, body=f"Earlier note {number}\n\nwith\nseveral\nlines")
+    page.set_viewport_size({"width": 900, "height": 500})
+    notice = page.locator("[data-new-note]")
+    with asgi_servers(1) as (server,):
+        open_notes(page, server, team.social_worker, team.client)
+        expect(notice).not_to_be_visible()
+
+        note = elsewhere(add_case_note, team.officer, team.client, body="Arrived while you were reading")
+        expect(page.locator(f"#note-{note.pk}")).to_have_count(1, timeout=WAIT_MS)
+        assert page.locator(f"#note-{note.pk}").bounding_box()["y"] > 500
+        expect(notice).to_be_visible()
+
+        notice.get_by_role("link").click()
+        expect(page.locator(f"#note-{note.pk}")).to_be_in_viewport()
+        expect(notice).not_to_be_visible()
+
+
+def test_a_live_note_shows_its_time_in_the_format_of_the_notes_the_page_came_with(page):
+    team = build_team()
+    CaseNote.objects.filter(pk=team.team_note.pk).update(created_at=NOON)
+    with asgi_servers(1) as (server,):
+        open_notes(page, server, team.social_worker, team.client)
+        loaded_time = page.locator(f"#note-{team.team_note.pk} [data-slot=created_at]").inner_text()
+
+        note = elsewhere(note_at_noon, team.officer, team.client, "Same minute")
+        live_time = page.locator(f"#note-{note.pk} [data-slot=created_at]")
+
+        expect(live_time).to_have_text(loaded_time, timeout=WAIT_MS)
+        assert loaded_time.strip() != ""
+
+
+def test_the_referrers_page_shows_the_new_status_once_the_service_accepts(page):
+    team = build_team()
+    service = make_service(team.cso, title="Job coaching")
+    referral = send_referral(team.social_worker, create_referral(team.social_worker, team.client, service))
+    status = page.locator(".page-header .status")
+    with asgi_servers(1) as (server,):
+        sign_in(page, server, team.social_worker)
+        page.goto(f"{server}/referrals/{referral.pk}/")
+        expect(page.locator("[data-user-events]")).to_have_attribute("data-live-state", "open", timeout=WAIT_MS)
+        expect(status).to_have_text("Sent")
+        page.evaluate("window.notReloaded = true")
+
+        elsewhere(accept_referral, team.caseworker, referral)
+
+        expect(status).to_have_text("Accepted", timeout=WAIT_MS)
+        assert page.evaluate("window.notReloaded") is True
