@@ -1,12 +1,13 @@
 # `make demo` serves the embedded demo; `make test` runs every check on PostgreSQL + Redis.
-# Installs are stamped in .venv and redone only when pyproject.toml changes.
+# Installs come from the lock files (exact versions, the same on every clone), are stamped in
+# .venv and redone only when a lock file changes. `make lock` rewrites the locks from pyproject.toml.
 
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check
 
-.PHONY: demo test
+.PHONY: demo test lock
 .DELETE_ON_ERROR:
 
 demo: export PORTAL_ENV = demo
@@ -22,11 +23,19 @@ test: $(VENV)/installed-test
 $(BIN)/python:
 	python3 -m venv $(VENV)
 
-$(VENV)/installed: pyproject.toml | $(BIN)/python
-	$(PIP_INSTALL) -e .
+$(VENV)/installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.lock
+	$(PIP_INSTALL) --no-deps -e .
 	touch $@
 
-# The test extras include the project, so this stamp also stands for `installed`.
-$(VENV)/installed-test: pyproject.toml | $(BIN)/python
-	$(PIP_INSTALL) -e '.[test]'
+# The test lock includes the project's own dependencies, so this stamp also stands for `installed`.
+$(VENV)/installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-test.lock
+	$(PIP_INSTALL) --no-deps -e .
 	touch $@ $(VENV)/installed
+
+# Needs network access to PyPI; uv resolves for Python 3.11 whatever the local Python is.
+lock: | $(BIN)/python
+	$(PIP_INSTALL) 'uv>=0.13,<0.14'
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header --annotation-style line -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header --annotation-style line -o requirements-test.lock

@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from cso_directory.models import OrganisationPage
-from portal.audit import record_event
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.roles import Role
 from referrals.access import AnyUser, clients_visible_to, deny, organisations_where
 from referrals.models import CASE_TEAM_STATUSES, Client
 

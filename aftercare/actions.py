@@ -29,9 +29,9 @@ from aftercare.models import (
     SupervisionCase,
 )
 from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTerm
-from portal.audit import record_event
-from portal.realtime import broadcast_on_commit
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.realtime import broadcast_on_commit
+from portal.foundation.roles import Role
 from referrals.access import organisations_where
 from referrals.models import Client, Need
 from referrals.notifications import announce, mark_read

@@ -1,7 +1,7 @@
 """Case notes and handover in the staff JSON API: read a client's notes after a sequence number,
 add one; hand a client over to a probation office at release.
 
-`portal.api` adds this router to the staff API at /api/, which brings its sign-in (session or
+`portal.wiring.api` adds this router to the staff API at /api/, which brings its sign-in (session or
 bearer token) and its answers to refusals: 400 with `errors` per field, 403, 404. A client the
 user is not on the case team of answers 404; a CSO never gets another organisation's
 organisation-only notes. A POST carries an idempotency key: a retry returns the note the first

@@ -18,8 +18,8 @@ from django.http import Http404
 
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
-from portal.audit import Origin, current_origin
-from portal.realtime import user_group
+from portal.foundation.audit import Origin, current_origin
+from portal.foundation.realtime import user_group
 
 MAX_FRAME_BYTES = 1024 * 1024
 ACCESS_RECHECK_SECONDS = 30

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare.forms import OfficerLabelMixin, officers_of
 from aftercare.models import SupervisionCase
-from portal.roles import Role
-from portal.widgets import DateRangeWidget
+from portal.foundation.roles import Role
+from portal.foundation.widgets import DateRangeWidget
 from referrals.access import organisations_where
 
 DATE_RANGE = DateRangeWidget()

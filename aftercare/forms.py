@@ -19,7 +19,7 @@ from aftercare.models import (
     SupervisionCase,
 )
 from cso_directory.models import OrganisationKind, OrganisationPage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.forms import pathways
 from referrals.models import Client, Outcome
 

@@ -47,8 +47,8 @@ from aftercare.forms import (
     RecordCheckInForm,
 )
 from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
-from portal.audit import record_event
-from portal.listing import paginate, query_without_page
+from portal.foundation.audit import record_event
+from portal.foundation.listing import paginate, query_without_page
 from referrals.access import clients_visible_to, get_client_for_user
 from referrals.forms import pathways
 from referrals.models import Priority, ReferralStatus

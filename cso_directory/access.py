@@ -4,10 +4,10 @@ The models import this module, so functions that query a model import it where t
 """
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 
 def can_see_sensitive_attributes(user: User | AnonymousUser) -> bool:
@@ -54,3 +54,21 @@ def can_manage_user(manager: User | AnonymousUser, user: User) -> bool:
     if user.is_superuser:
         return manager.is_superuser
     return not user.memberships.exclude(organisation__country__in=countries).exists()
+
+
+def services_whose_capacity_user_may_set(user: User | AnonymousUser) -> QuerySet:
+    """Services whose capacity the user may change at once: their organisation's as its editor,
+    their country's as its coordinator, every one as a superuser."""
+    from cso_directory.models import ServicePage
+
+    if not user.is_authenticated or not user.is_active:
+        return ServicePage.objects.none()
+    if user.is_superuser:
+        return ServicePage.objects.all()
+    editors = Q(organisation__memberships__user=user, organisation__memberships__role=Role.CSO_EDITOR)
+    return ServicePage.objects.filter(editors | Q(organisation__country__in=managed_countries(user))).distinct()
+
+
+def can_change_organisation_kind(user: User | AnonymousUser, country: str) -> bool:
+    """Whether the user may say what kind an organisation of `country` is (CSO, prison...): its coordinators."""
+    return country in managed_countries(user)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -13,10 +14,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from cso_directory.models import Membership, OrganisationPage
+from cso_directory.access import services_whose_capacity_user_may_set
+from cso_directory.models import Capacity, Membership, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
-from portal.realtime import broadcast_on_commit, user_group
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.realtime import broadcast_on_commit, user_group
+from portal.foundation.roles import Role
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 
@@ -125,3 +128,26 @@ def sync_admin_groups(user: User) -> None:
     managed = Group.objects.filter(Q(edited_organisation__isnull=False) | Q(coordinated_country__isnull=False))
     user.groups.remove(*managed.exclude(pk__in=wanted))
     user.groups.add(*wanted)
+
+
+@transaction.atomic
+def set_service_capacity(user: User, service: ServicePage, capacity: str) -> ServicePage:
+    """Change whether a service takes referrals, at once and without a coordinator's approval.
+
+    The live page and its latest revision (and the live revision, if older) get the new capacity,
+    so that neither publishing a pending draft later nor this change undoes the other; nothing
+    else of a pending draft is published.
+    """
+    if capacity not in Capacity.values:
+        raise ValidationError(_("Choose a capacity: accepting referrals, waiting list or full."), code="invalid")
+    if not services_whose_capacity_user_may_set(user).filter(pk=service.pk).exists():
+        raise PermissionDenied
+    service = ServicePage.objects.select_for_update(of=("self",)).get(pk=service.pk)
+    previous = service.capacity
+    ServicePage.objects.filter(pk=service.pk).update(capacity=capacity)
+    service.capacity = capacity
+    for revision in {service.get_latest_revision(), service.live_revision} - {None}:
+        revision.content["capacity"] = capacity
+        revision.save(update_fields=["content"])
+    record_event(user, "directory.service_capacity_set", service, previous=previous, capacity=capacity)
+    return service

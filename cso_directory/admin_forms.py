@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from cso_directory.access import can_manage_user, organisations_managed_by
-from cso_directory.models import Membership, OrganisationPage
+from cso_directory.models import Capacity, Membership, OrganisationPage
 
 
 class MembershipForm(WagtailAdminModelForm):
@@ -84,3 +84,9 @@ class MemberInvitationForm(MembershipForm):
 
     def member(self):
         return self.existing_user
+
+
+class ServiceCapacityForm(forms.Form):
+    """Whether a service takes referrals now; saved at once, without approval."""
+
+    capacity = forms.ChoiceField(label=_("capacity"), choices=Capacity.choices, widget=forms.RadioSelect)

@@ -1,8 +1,12 @@
 """The public directory search: one FilterSet over live services, plus keyword search."""
 
+from itertools import groupby
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cso_directory.access import can_see_sensitive_attributes
@@ -17,11 +21,26 @@ from cso_directory.models import (
     with_listing_relations,
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.countries import Country
-from portal.listing import paginate, query_without_page
+from portal.foundation.countries import Country
+from portal.foundation.listing import paginate, query_without_page
 
 RESULTS_PER_PAGE = 20
 KEYWORD_MATCH_LIMIT = 1000
+
+
+class DirectoryForm(forms.Form):
+    """The filter form; a region must lie in the chosen country."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        region, country = cleaned_data.get("region"), cleaned_data.get("country")
+        if region is not None and country and region.country != country:
+            self.add_error(
+                "region",
+                gettext("%(region)s is not a region of %(country)s.")
+                % {"region": region, "country": Country(country).label},
+            )
+        return cleaned_data
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -70,6 +89,43 @@ class ServiceFilter(django_filters.FilterSet):
     class Meta:
         model = ServicePage
         fields: list[str] = []
+        form = DirectoryForm
+
+    def offer_regions_of_chosen_country(self) -> None:
+        """Offer the regions of the chosen country, or with no country every region grouped by country."""
+        country = self.data.get("country") if self.is_bound else None
+        regions = Region.objects.order_by("country", "name_en")
+        grouped: list[tuple[str, Any]]  # (code, name), or (country, [(code, name), ...])
+        if country in Country.values:
+            grouped = [(region.code, region.name_en) for region in regions.filter(country=country)]
+        else:
+            grouped = [
+                (str(Country(code).label), [(region.code, region.name_en) for region in group])
+                for code, group in groupby(regions, key=lambda region: region.country)
+            ]
+        field = self.form.fields["region"]
+        field.widget.choices = [("", field.empty_label), *grouped]  # validation still uses the queryset
+
+    def active_filters(self) -> list[str]:
+        """The names of the filters the (validated) form applies."""
+        return [name for name, value in self.form.cleaned_data.items() if value not in (None, "", False)]
+
+    def filtered_without(self, queryset, skipped: str):
+        """The queryset narrowed by every valid filter but `skipped`, reusing the validated values."""
+        for name, value in self.form.cleaned_data.items():
+            if name != skipped:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def describe(self, name: str) -> str:
+        """A filter as the visitor chose it, e.g. "Region: Almaty (city)"."""
+        field = self.form.fields[name]
+        value = self.form.cleaned_data[name]
+        if value is True:
+            return str(field.label)
+        if not isinstance(field, forms.ModelChoiceField) and isinstance(field, forms.ChoiceField):
+            value = dict(field.choices)[value]
+        return gettext("%(filter)s: %(value)s") % {"filter": field.label, "value": value}
 
     def filter_keyword(self, queryset, name, value):
         """Full-text search through Wagtail search (PostgreSQL full text, or SQLite's)."""
@@ -96,17 +152,33 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.filter(capacity=Capacity.ACCEPTING) if value else queryset
 
 
+def emptying_filters(request, service_filter: ServiceFilter, services) -> list[dict]:
+    """For an empty result, each filter without which services would match: one count query per filter."""
+    emptying = []
+    for name in service_filter.active_filters():
+        count = service_filter.filtered_without(services, name).distinct().count()
+        if count:
+            query = request.GET.copy()
+            query.pop(name, None)
+            query.pop("page", None)
+            emptying.append({"filter": service_filter.describe(name), "count": count, "query": query.urlencode()})
+    return emptying
+
+
 def search_directory(request) -> dict:
     """The directory page's context: the filter form, one page of results and the result count."""
     services = ServicePage.objects.live().public().order_by("title")
     service_filter = ServiceFilter(request.GET or None, queryset=services)
+    service_filter.offer_regions_of_chosen_country()
     results = service_filter.qs.distinct() if service_filter.is_bound else services
     page = paginate(request, with_listing_relations(results, request.user), RESULTS_PER_PAGE)
+    empty = service_filter.is_bound and not page.paginator.count
     return {
         "filter": service_filter,
         "form": service_filter.form,
         "results_page": page,
         "result_count": page.paginator.count,
+        "emptying_filters": emptying_filters(request, service_filter, services) if empty else [],
         "query_string": query_without_page(request),
         "show_sensitive": can_see_sensitive_attributes(request.user),
     }

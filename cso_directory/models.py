@@ -19,8 +19,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
-from portal.countries import Country
-from portal.roles import Role
+from cso_directory.page_forms import OrganisationPageForm
+from cso_directory.validators import TextLimit
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
+
+
+def limited_text(verbose_name, limit: int, **options) -> models.TextField:
+    """Free text an editor types, of at most `limit` characters; going over names the field and the limit."""
+    return models.TextField(verbose_name, validators=[TextLimit(limit, verbose_name)], **options)
 
 
 class Region(models.Model):
@@ -167,12 +174,13 @@ class OrganisationPage(Page):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
-    description = models.TextField(_("description"))
-    description_local = models.TextField(_("description in the local language"), blank=True)
+    description = limited_text(_("description"), 2000)
+    description_local = limited_text(_("description in the local language"), 2000, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = limited_text(_("address"), 500, blank=True)
+    opening_hours = limited_text(_("opening hours"), 500, blank=True)
     regions = ParentalManyToManyField(
         Region, blank=True, related_name="organisations", verbose_name=_("regions served")
     )
@@ -202,7 +210,13 @@ class OrganisationPage(Page):
         FieldPanel("description"),
         FieldPanel("description_local"),
         MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("website"), FieldPanel("phone"), FieldPanel("address")],
+            [
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("opening_hours"),
+            ],
             heading=_("Contacts"),
         ),
         FieldPanel("regions"),
@@ -218,6 +232,7 @@ class OrganisationPage(Page):
         index.FilterField("country"),
         index.FilterField("kind"),
     ]
+    base_form_class = OrganisationPageForm
     parent_page_types = ["cso_directory.CountryDirectoryPage"]
     subpage_types = ["cso_directory.ServicePage"]
     exclude_fields_in_copy = ["hsds_id", "editors"]
@@ -276,8 +291,8 @@ class ServicePage(Page):
         verbose_name=_("organisation"),
     )
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
-    description = models.TextField(_("description"))
-    description_local = models.TextField(_("description in the local language"), blank=True)
+    description = limited_text(_("description"), 2000)
+    description_local = limited_text(_("description in the local language"), 2000, blank=True)
     categories = ParentalManyToManyField(
         TaxonomyTerm,
         related_name="services",
@@ -307,11 +322,18 @@ class ServicePage(Page):
     )
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    eligibility_description = models.TextField(_("eligibility"), blank=True)
-    application_process = models.TextField(_("how to apply"), blank=True)
-    fees_description = models.TextField(_("fees"), blank=True)
-    interpretation_services = models.TextField(_("interpretation services"), blank=True)
-    alert = models.TextField(_("alert"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = limited_text(
+        _("address"), 500, blank=True, help_text=_("Where to go, if not the organisation's address.")
+    )
+    opening_hours = limited_text(
+        _("opening hours"), 500, blank=True, help_text=_("When it is open, if not the organisation's opening hours.")
+    )
+    eligibility_description = limited_text(_("eligibility"), 1000, blank=True)
+    application_process = limited_text(_("how to apply"), 1000, blank=True)
+    fees_description = limited_text(_("fees"), 500, blank=True)
+    interpretation_services = limited_text(_("interpretation services"), 500, blank=True)
+    alert = limited_text(_("alert"), 300, blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -338,6 +360,9 @@ class ServicePage(Page):
             [
                 FieldPanel("email"),
                 FieldPanel("website"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("opening_hours"),
                 FieldPanel("application_process"),
                 FieldPanel("fees_description"),
                 FieldPanel("interpretation_services"),
@@ -384,6 +409,15 @@ class ServicePage(Page):
         return {
             **super().get_context(request, *args, **kwargs),
             "show_sensitive": can_see_sensitive_attributes(request.user),
+            "reach": self.how_to_reach(),
+        }
+
+    def how_to_reach(self) -> dict[str, str]:
+        """Contact, address and hours of the service, each taken from its organisation where the service has none."""
+        organisation = self.organisation
+        return {
+            field: getattr(self, field) or getattr(organisation, field)
+            for field in ("email", "phone", "website", "address", "opening_hours")
         }
 
 
@@ -558,7 +592,7 @@ class ServiceArea(models.Model):
         verbose_name=_("service"),
     )
     name = models.CharField(_("name"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), 1000, blank=True)
     extent = models.TextField(_("extent"), blank=True)
     extent_type = models.CharField(_("extent type"), max_length=50, blank=True)
     uri = models.CharField(_("URI"), max_length=500, blank=True)

@@ -26,10 +26,8 @@ def term_id(taxonomy_id: uuid.UUID, code: str) -> uuid.UUID:
 
 
 def load_reference_data(region_model, language_model, taxonomy_model, term_model) -> None:
-    for row in read_rows("regions.csv"):
-        region_model.objects.update_or_create(code=row.pop("code"), defaults=row)
-    for row in read_rows("languages.csv"):
-        language_model.objects.update_or_create(code=row.pop("code"), defaults=row)
+    upsert(region_model, "code", read_rows("regions.csv"))
+    upsert(language_model, "code", read_rows("languages.csv"))
 
     taxonomies = {
         OPEN_ELIGIBILITY_TAXONOMY_ID: (
@@ -41,18 +39,39 @@ def load_reference_data(region_model, language_model, taxonomy_model, term_model
         PATHWAYS_TAXONOMY_ID: ("Reintegration pathways", "", "pathways.csv", False),
         STAFF_ATTRIBUTES_TAXONOMY_ID: ("Provider attributes for staff", "", "staff_attributes.csv", True),
     }
-    for taxonomy_id, (name, uri, filename, sensitive) in taxonomies.items():
-        taxonomy_model.objects.update_or_create(id=taxonomy_id, defaults={"name": name, "uri": uri})
+    rows = [{"id": taxonomy_id, "name": name, "uri": uri} for taxonomy_id, (name, uri, *_rest) in taxonomies.items()]
+    upsert(taxonomy_model, "id", rows)
+    terms = []
+    for taxonomy_id, (name, _uri, filename, sensitive) in taxonomies.items():
         for row in read_rows(filename):
             broader = row.pop("open_eligibility", "")
-            term_model.objects.update_or_create(
-                id=term_id(taxonomy_id, row["code"]),
-                defaults={
+            terms.append(
+                {
+                    "id": term_id(taxonomy_id, row["code"]),
                     **row,
                     "taxonomy_id": taxonomy_id,
                     "taxonomy_label": name,
                     "is_sensitive": sensitive,
                     "language": "en",
                     "parent_term_id": term_id(OPEN_ELIGIBILITY_TAXONOMY_ID, broader) if broader else None,
-                },
+                }
             )
+    upsert(term_model, "id", terms)
+
+
+def upsert(model, key: str, rows: list[dict]) -> None:
+    """Create the rows missing from `model` and correct the changed ones, keyed on `key`, in a few queries."""
+    existing = model.objects.in_bulk([row[key] for row in rows], field_name=key)
+    missing, changed = [], []
+    for row in rows:
+        instance = existing.get(row[key])
+        if instance is None:
+            missing.append(model(**row))
+        elif any(getattr(instance, field) != value for field, value in row.items()):
+            for field, value in row.items():
+                setattr(instance, field, value)
+            changed.append(instance)
+    model.objects.bulk_create(missing)
+    fields = sorted({field for row in rows for field in row} - {key})
+    if changed and fields:
+        model.objects.bulk_update(changed, fields)

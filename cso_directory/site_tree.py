@@ -22,8 +22,8 @@ from wagtail.models import (
 )
 
 from cso_directory.models import CountryDirectoryPage, DirectoryIndexPage
-from portal.countries import Country
-from portal.models import HomePage
+from portal.foundation.countries import Country
+from portal.foundation.models import HomePage
 
 COORDINATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")

@@ -5,23 +5,29 @@ cso_directory.actions keep the groups); this module adds the "Members" area, who
 query and write goes through cso_directory.access and cso_directory.actions.
 """
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cso_directory.access import managed_countries, memberships_visible_to
-from cso_directory.actions import change_membership, invite_member, remove_membership
-from cso_directory.admin_forms import MemberInvitationForm, MembershipForm
-from cso_directory.models import CountryDirectoryPage, Membership
+from cso_directory.access import managed_countries, memberships_visible_to, services_whose_capacity_user_may_set
+from cso_directory.actions import change_membership, invite_member, remove_membership, set_service_capacity
+from cso_directory.admin_forms import MemberInvitationForm, MembershipForm, ServiceCapacityForm
+from cso_directory.models import CountryDirectoryPage, Membership, ServicePage
 from cso_directory.site_tree import ensure_country_page
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 
 class MembershipPermissionPolicy(BasePermissionPolicy):
@@ -138,3 +144,40 @@ def equip_new_country_page(request, page):
     """A country page made in the admin gets its coordinators' group and approval workflow too."""
     if isinstance(page.specific, CountryDirectoryPage):
         ensure_country_page(page.get_parent().specific, Country(page.specific.country))
+
+
+def service_capacity(request, page_id: int):
+    """Change a service's capacity at once; a service the user may not change answers 404."""
+    service = get_object_or_404(services_whose_capacity_user_may_set(request.user), pk=page_id)
+    form = ServiceCapacityForm(request.POST or None, initial={"capacity": service.capacity})
+    if request.method == "POST" and form.is_valid():
+        service = set_service_capacity(request.user, service, form.cleaned_data["capacity"])
+        messages.success(
+            request,
+            gettext("“%(service)s” now shows: %(capacity)s.")
+            % {"service": service.title, "capacity": service.get_capacity_display()},
+        )
+        return redirect("wagtailadmin_explore", service.get_parent().pk)
+    return TemplateResponse(request, "cso_directory/admin/service_capacity.html", {"service": service, "form": form})
+
+
+@hooks.register("register_admin_urls")
+def register_service_capacity_url():
+    return [path("directory/services/<int:page_id>/capacity/", service_capacity, name="cso_directory_service_capacity")]
+
+
+def capacity_button(page, user, priority: int):
+    """A button to the capacity form, on services whose capacity the user may change."""
+    if page.specific_class is ServicePage and services_whose_capacity_user_may_set(user).filter(pk=page.pk).exists():
+        url = reverse("cso_directory_service_capacity", args=[page.pk])
+        yield Button(_("Change capacity"), url, icon_name="success", priority=priority)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_capacity_button(page, user, next_url=None):
+    yield from capacity_button(page, user, priority=15)
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_capacity_button(page, user, view_name, next_url=None):
+    yield from capacity_button(page, user, priority=15)

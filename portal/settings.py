@@ -93,7 +93,8 @@ else:
 
 INSTALLED_APPS = [
     "daphne",
-    "portal",
+    "portal.foundation",
+    "portal.wiring",
     "cso_directory",
     "referrals",
     "django_tasks",
@@ -131,14 +132,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.audit.AuditContextMiddleware",
+    "portal.foundation.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.forms"), "wagtail.contrib.redirects")
 
-ROOT_URLCONF = "portal.urls"
-ASGI_APPLICATION = "portal.asgi.application"
+ROOT_URLCONF = "portal.wiring.urls"
+ASGI_APPLICATION = "portal.wiring.asgi.application"
 
 TEMPLATES = [
     {
@@ -166,7 +167,7 @@ if PORTAL_ENV == "test":
     # A deliberately slow hash costs a second per sign-in; the suite signs in hundreds of times.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "referrals:workspace"  # each role's own start page
+LOGIN_REDIRECT_URL = "workspace"  # each role's own start page
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
@@ -227,6 +228,7 @@ EMAIL_BACKEND = os.environ.get(
 WAGTAIL_SITE_NAME = "Reintegration and CSO Coordination Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the portal must work offline: no avatars from outside
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 2 * 1024 * 1024

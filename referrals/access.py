@@ -14,12 +14,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cso_directory.models import OrganisationPage
-from portal.audit import record_event
-from portal.models import Decision
-from portal.roles import Role
-from referrals.models import Client, Consent, Referral, ReferralStatus, Side
+from cso_directory.models import OrganisationPage, ServicePage
+from portal.foundation.audit import record_event
+from portal.foundation.models import Decision
+from portal.foundation.roles import Role
+from referrals.models import REFERABLE_KINDS, Client, Consent, Referral, ReferralStatus, Side
 
 AnyUser = User | AnonymousUser
 REFERRING_ROLES = (Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER)
@@ -95,3 +96,38 @@ def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "c
         raise deny(user, "referrals.consent", pk)
     record_event(user, action, consent)
     return consent
+
+
+def referable_services_for(client: Client) -> QuerySet[ServicePage]:
+    """The services a referral of this client may go to: listed, in the client's country, of a referable kind.
+
+    The one rule: the refer page, the suggestions, the API and the verbs all ask here.
+    """
+    services = ServicePage.objects.live()
+    return services.filter(organisation__country=client.country, organisation__kind__in=REFERABLE_KINDS)
+
+
+def get_referable_service(user: AnyUser, client: Client, pk) -> ServicePage:
+    """The service, if this client may be referred to it; otherwise 404, like a missing one (audited)."""
+    service = None
+    if str(pk).isdigit():
+        service = referable_services_for(client).filter(pk=pk).select_related("organisation").first()
+    if service is None:
+        record_event(
+            user, "referral.refused", ("cso_directory.servicepage", pk), outcome=Decision.DENIED, client=str(client.pk)
+        )
+        raise Http404(_("No service with this id takes referrals for this client."))
+    return service
+
+
+def referable_organisations_for(user: AnyUser) -> QuerySet[OrganisationPage]:
+    """The organisations of a referable kind in the countries where the user refers clients from."""
+    countries = referring_organisations_of(user).values("country")
+    return OrganisationPage.objects.live().filter(country__in=countries, kind__in=REFERABLE_KINDS)
+
+
+def prisons_of(user: AnyUser) -> QuerySet[OrganisationPage]:
+    """The prisons in which the user records clients."""
+    return OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)).order_by(
+        "title"
+    )

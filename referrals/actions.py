@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
-from portal.audit import record_event
-from portal.roles import Role
+from portal.foundation.audit import record_event
+from portal.foundation.roles import Role
 from referrals import notifications
-from referrals.access import clients_visible_to, organisations_where, side_of
+from referrals.access import clients_visible_to, organisations_where, referable_services_for, side_of
 from referrals.deadlines import last_day_before_expiry, response_due
 from referrals.models import (
+    DUPLICATE_BLOCKING_STATUSES,
     OPEN_STATUSES,
     TRANSITIONS,
     Client,
@@ -34,11 +35,15 @@ from referrals.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
+    Sex,
     Side,
     name_key,
 )
 
 DUPLICATE_NAME_SIMILARITY = 0.8
+DUPLICATE_REFUSAL = gettext_lazy(
+    "%(reference)s already has an open referral to this service: follow that one up instead."
+)
 
 
 class Conflict(Exception):
@@ -53,6 +58,11 @@ class PossibleDuplicates(ValidationError):
     def __init__(self, candidates: list[Client]):
         super().__init__(_("A person with the same birth date and a similar name is already recorded."))
         self.candidates = candidates
+
+
+def check_text_limits(instance, *names: str) -> None:
+    """The model's own limits on these fields; the error names each field over its limit."""
+    instance.clean_fields(exclude=[field.name for field in instance._meta.fields if field.name not in names])
 
 
 # Clients ---------------------------------------------------------------------------------------
@@ -122,6 +132,7 @@ def update_client(user, client: Client, *, languages=None, **fields) -> Client:
 @transaction.atomic
 def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, details: str = "") -> Need:
     require_client_access(user, client)
+    check_text_limits(Need(client=client, category=category, priority=priority, details=details), "details")
     need, _created = Need.objects.update_or_create(
         client=client, category=category, defaults={"priority": priority, "details": details}
     )
@@ -211,17 +222,35 @@ def referring_organisation_for(user, client: Client) -> OrganisationPage:
     raise PermissionDenied(_("Only the prison or probation office of this client can refer them."))
 
 
+def require_referable(client: Client, service: ServicePage) -> None:
+    """The one referable-services rule (`referable_services_for`), enforced whatever the channel."""
+    if not referable_services_for(client).filter(pk=service.pk).exists():
+        raise ValidationError(
+            _(
+                "This service does not take referrals for this person: it is not listed, not in their "
+                "country, or its organisation does not take referrals."
+            )
+        )
+
+
+def open_referral_to(client: Client, service: ServicePage) -> Referral | None:
+    """The client's referral to this service that is still a draft or open, if any."""
+    return client.referrals.filter(service=service, status__in=DUPLICATE_BLOCKING_STATUSES).first()
+
+
 @transaction.atomic
 def create_referral(
     user, client: Client, service: ServicePage, *, need: Need | None = None, note: str = "", family_group=None
 ) -> Referral:
     """A draft referral; nothing is shared until it is sent."""
     referring = referring_organisation_for(user, client)
-    if not service.live:
-        raise ValidationError(_("This service is no longer listed in the directory."))
+    require_referable(client, service)
     if need is not None and need.client_id != client.pk:
         raise ValidationError(_("This need belongs to another client."))
-    referral = Referral.objects.create(
+    Client.objects.select_for_update().filter(pk=client.pk).get()  # one referral at a time per client
+    if open_referral_to(client, service) is not None:
+        raise ValidationError(DUPLICATE_REFUSAL % {"reference": client.reference})
+    referral = Referral(
         client=client,
         service=service,
         referring_organisation=referring,
@@ -230,6 +259,8 @@ def create_referral(
         note=note,
         family_group=family_group,
     )
+    check_text_limits(referral, "note")
+    referral.save()
     ReferralEvent.objects.create(
         referral=referral, verb="create", from_status="", to_status=referral.status, actor=user
     )
@@ -271,6 +302,8 @@ def _transition(user, referral: Referral, verb: str, *, expected_version=None, n
     from_status = locked.status
     for name, value in changes.items():
         setattr(locked, name, value)
+    check_text_limits(locked, *changes)
+    check_text_limits(ReferralEvent(note=note), "note")
     locked.status = to_status
     locked.version += 1
     locked.save()
@@ -286,6 +319,7 @@ def _transition(user, referral: Referral, verb: str, *, expected_version=None, n
 def send_referral(user, referral: Referral, *, override_reason: str = "", expected_version=None) -> Referral:
     """Share the disclosure snapshot with the service; needs consent in force or a permitted override."""
     client = referral.client
+    require_referable(client, referral.service)
     consent = consent_in_force(client, referral.organisation)
     if consent is None and not override_reason.strip():
         raise ConsentRequired(
@@ -313,6 +347,8 @@ def send_family_referrals(user, mother: Client, children: Iterable[Client], serv
     """Refer a mother and her children together: linked by one family group, answered together or apart."""
     group = uuid.uuid4()
     members = [mother, *children]
+    if mother.sex != Sex.FEMALE:
+        raise ValidationError(_("Only a mother can be referred together with her children."))
     if any(child.mother_id != mother.pk for child in members[1:]):
         raise ValidationError(_("Only the mother's own children can be referred with her."))
     referrals = [create_referral(user, member, service, family_group=group, **kwargs) for member in members]

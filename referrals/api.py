@@ -8,6 +8,10 @@ Sign in with the Django session (unsafe methods then need the CSRF token, as a f
 with a personal token, `Authorization: Bearer <token>`, issued in the admin (Account → API
 tokens) or by `manage.py api_tokens`.
 
+A referral may go only to a service of `GET /clients/{id}/referable-services`: any other service
+(another country's, a prison's or probation office's own) answers 404 with the reason, exactly
+like a service that does not exist, and the refused attempt is audited.
+
 Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
 one entry per problem in `detail`; 400 refused by the portal's rules, with `errors` per field;
 403 not permitted; 409 conflict: the referral changed since you saw it, the step is not allowed
@@ -25,21 +29,26 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status, security
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
+from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.audit import record_event
-from portal.models import Decision
+from portal.foundation.audit import record_event
+from portal.foundation.models import Decision
 from referrals import actions
 from referrals.access import (
     clients_visible_to,
     get_client_for_user,
     get_consent_for_user,
+    get_referable_service,
     get_referral_for_user,
+    prisons_of,
+    referable_organisations_for,
+    referable_services_for,
     referrals_visible_to,
+    side_of,
 )
 from referrals.actions import Conflict, PossibleDuplicates
 from referrals.filters import ClientFilter
-from referrals.models import Client, Need, Referral, overdue
+from referrals.models import TRANSITIONS, Client, Need, Referral, ReferralEvent, ReferralStatus, Side, overdue
 from referrals.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -54,15 +63,22 @@ from referrals.schemas import (
     ConsentWithdrawIn,
     NeedIn,
     NeedOut,
+    OrganisationOut,
+    OrganisationOutPage,
     Paging,
     PossibleDuplicatesOut,
     ReceivedReferralOut,
+    ReferableServiceFilters,
+    ReferableServicePage,
+    ReferralEventOut,
     ReferralFilters,
     ReferralIn,
     ReferralOut,
     ReferralPage,
+    SuggestionOut,
     TransitionIn,
 )
+from referrals.suggestions import Suggestion, missing_consent, pending_service_ids, referral_warnings, suggest_services
 
 
 class SessionAuth(security.SessionAuth):
@@ -132,7 +148,7 @@ def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, _("Not found."))
+    return error_response(request, 404, str(exc) or _("Not found."))
 
 
 @contextmanager
@@ -198,13 +214,6 @@ def pathway_by_code(code: str) -> TaxonomyTerm:
     if pathway is None:
         raise ValidationError({"category": _("No pathway has the code “%(code)s”.") % {"code": code}})
     return pathway
-
-
-def listed_service(pk: int) -> ServicePage:
-    service = ServicePage.objects.live().filter(pk=pk).first()
-    if service is None:
-        raise ValidationError({"service_id": _("No service with this id is listed in the directory.")})
-    return service
 
 
 def need_of(client: Client, pk: int | None) -> Need | None:
@@ -368,7 +377,7 @@ def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[R
 @api.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
 def create_referral(request: HttpRequest, payload: ReferralIn):
     client = get_client_for_user(request.user, payload.client_id)
-    service = listed_service(payload.service_id)
+    service = get_referable_service(request.user, client, payload.service_id)
     need = need_of(client, payload.need_id)
     with refusal_audited(request.user, "referral.create", client):
         referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)
@@ -398,3 +407,118 @@ def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: T
     with refusal_audited(request.user, f"referral.{payload.action}", referral):
         referral = verb(request.user, referral, expected_version=payload.expected_version, **arguments)
     return referral_out(request.user, referral)
+
+
+def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPage | None:
+    if acting_side == Side.SENDER:
+        return referral.referring_organisation
+    return referral.organisation if acting_side == Side.RECEIVER else None
+
+
+def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dict:
+    """A timeline step as `side` may see it: the receiver never sees the referring side's names or notes."""
+    acting_side = TRANSITIONS[event.verb][2] if event.verb in TRANSITIONS else Side.SENDER
+    withheld = side == Side.RECEIVER and acting_side == Side.SENDER
+    actor = (event.actor.get_full_name() or event.actor.username) if event.actor else None
+    return {
+        "verb": event.verb,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "at": event.at,
+        "actor": None if withheld else actor,
+        "organisation": acting_organisation(referral, acting_side),
+        "note": "" if withheld else event.note,
+    }
+
+
+@api.get(
+    "/referrals/{referral_id}/events",
+    response={200: list[ReferralEventOut], **READ_ERRORS},
+    tags=["referrals"],
+    summary="A referral's timeline: who did what and when, as your side may see it",
+)
+def list_referral_events(request: HttpRequest, referral_id: uuid.UUID):
+    referral = get_referral_for_user(request.user, referral_id, action="referral.events.view")
+    side = side_of(request.user, referral)
+    events = referral.events.select_related("actor")
+    if side == Side.RECEIVER:
+        events = events.exclude(to_status=ReferralStatus.DRAFT)
+    return [event_out(event, referral, side) for event in events]
+
+
+# What may be referred to -----------------------------------------------------------------------
+
+
+def service_out(client: Client, service, pending: set[int], consents: list) -> dict:
+    return {
+        "id": service.pk,
+        "title": service.title,
+        "organisation": service.organisation,
+        "capacity": service.capacity,
+        "warnings": referral_warnings(client, service, pending),
+        "missing_consent": missing_consent(service, consents),
+    }
+
+
+def suggestion_out(suggestion: Suggestion) -> dict:
+    service = suggestion.service
+    return {
+        "id": service.pk,
+        "title": service.title,
+        "organisation": service.organisation,
+        "capacity": service.capacity,
+        "warnings": suggestion.warnings,
+        "missing_consent": suggestion.missing_consent,
+        "score": suggestion.score,
+        "reasons": suggestion.reasons,
+    }
+
+
+@api.get(
+    "/clients/{client_id}/suggestions",
+    response={200: list[SuggestionOut], **READ_ERRORS},
+    tags=["referrals"],
+    summary="The services suggested for a client, why they fit, and what to know before referring",
+)
+def list_suggestions(request: HttpRequest, client_id: uuid.UUID):
+    client = get_client_for_user(request.user, client_id, action="client.suggestions")
+    return [suggestion_out(suggestion) for suggestion in suggest_services(client)]
+
+
+@api.get(
+    "/clients/{client_id}/referable-services",
+    response={200: ReferableServicePage, **READ_ERRORS},
+    tags=["referrals"],
+    summary="The services this client may be referred to (ids for `POST /referrals`), paged",
+)
+def list_referable_services(
+    request: HttpRequest, client_id: uuid.UUID, paging: Query[Paging], filters: Query[ReferableServiceFilters]
+):
+    client = get_client_for_user(request.user, client_id, action="client.refer")
+    services = referable_services_for(client).select_related("organisation").order_by("title", "pk")
+    if filters.organisation_id is not None:
+        services = services.filter(organisation_id=filters.organisation_id)
+    page = page_of(request.user, "service.list", services, paging)
+    pending, consents = pending_service_ids(client), list(client.consents.all())
+    return {**page, "items": [service_out(client, service, pending, consents) for service in page["items"]]}
+
+
+@api.get(
+    "/referable-organisations",
+    response={200: OrganisationOutPage, **READ_ERRORS},
+    tags=["referrals"],
+    summary="The organisations you may refer your clients to, paged",
+)
+def list_referable_organisations(request: HttpRequest, paging: Query[Paging]):
+    organisations = referable_organisations_for(request.user).order_by("title", "pk")
+    return page_of(request.user, "organisation.list", organisations, paging)
+
+
+@api.get(
+    "/prisons",
+    response={200: list[OrganisationOut], **READ_ERRORS},
+    tags=["clients"],
+    summary="The prisons in which you record clients (`prison_id` of `POST /clients`)",
+)
+def list_prisons(request: HttpRequest):
+    return prisons_of(request.user)

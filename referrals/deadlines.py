@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 
-from portal.countries import Country
+from portal.foundation.countries import Country
 
 # Monday is 0. Iraq rests on Friday and Saturday; Central Asia on Saturday and Sunday.
 WEEKENDS = {Country.IRAQ: {4, 5}, Country.KAZAKHSTAN: {5, 6}, Country.KYRGYZSTAN: {5, 6}, Country.TAJIKISTAN: {5, 6}}

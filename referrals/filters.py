@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.widgets import DateRangeWidget
+from portal.foundation.widgets import DateRangeWidget
 from referrals.access import clients_visible_to
 from referrals.models import Client, Referral, ReferralStatus, name_key, overdue
 

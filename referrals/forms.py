@@ -6,11 +6,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
+from cso_directory.models import Language, OrganisationKind, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.roles import Role
-from referrals.access import clients_visible_to, organisations_where
-from referrals.models import Client, ConsentMethod, DeclineReason, Need, Outcome, Priority, Sex
+from referrals.access import clients_visible_to, prisons_of
+from referrals.models import (
+    REFERABLE_KINDS,
+    Client,
+    ConsentMethod,
+    DeclineReason,
+    Need,
+    Outcome,
+    Priority,
+    Referral,
+    Sex,
+    text_limit,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 3})
@@ -19,14 +29,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # The first bytes of each accepted evidence format, and the extension the stored file gets.
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
-SHAREABLE_KINDS = [(kind.value, kind.label) for kind in (OrganisationKind.CSO, OrganisationKind.GOVERNMENT)]
-
-
-def prisons_of(user):
-    """The prisons in which the user records clients."""
-    return OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)).order_by(
-        "title"
-    )
+SHAREABLE_KINDS = [(kind.value, kind.label) for kind in REFERABLE_KINDS]
 
 
 def pathways():
@@ -84,7 +87,9 @@ class ClientForm(forms.ModelForm):
 class NeedForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Pathway"), queryset=TaxonomyTerm.objects.none())
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
-    details = forms.CharField(label=_("Details"), required=False, widget=NOTE_INPUT)
+    details = forms.CharField(
+        label=_("Details"), required=False, widget=NOTE_INPUT, max_length=text_limit(Need, "details")
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_need_%s")
@@ -146,6 +151,7 @@ class ReferralForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the service"),
         required=False,
+        max_length=text_limit(Referral, "note"),
         widget=NOTE_INPUT,
         help_text=_("The service reads this note. Write nothing about offences or risks."),
     )
@@ -157,6 +163,7 @@ class ReferralForm(forms.Form):
             self.fields["override_reason"] = forms.CharField(
                 label=_("Send without consent, for this reason"),
                 required=False,
+                max_length=text_limit(Referral, "consent_override_reason"),
                 widget=NOTE_INPUT,
                 help_text=_("Only where the law permits it. The reason is recorded and audited."),
             )
@@ -195,7 +202,9 @@ class TransitionForm(forms.Form):
     """One step of a referral. `expected_version` makes a stale form fail with a conflict."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=NOTE_INPUT, max_length=text_limit(Referral, "response_note")
+    )
 
     def __init__(self, *args, verb: str, **kwargs):
         kwargs.setdefault("auto_id", f"id_{verb}_%s")  # several step forms share one page

@@ -8,13 +8,32 @@ import uuid
 
 from anyascii import anyascii
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
-from portal.countries import Country
+from portal.foundation.countries import Country
+
+# The kinds of organisation whose services take referrals, and so the kinds consent may name. A
+# prison's or probation office's own services and the coordination offices are not referred to.
+REFERABLE_KINDS = (OrganisationKind.CSO, OrganisationKind.GOVERNMENT, OrganisationKind.INTERNATIONAL)
+
+
+def limited_text(verbose_name, max_length: int, **options) -> models.TextField:
+    """Free text with its limit declared once: validated by the model and read by forms and API schemas."""
+    return models.TextField(verbose_name, max_length=max_length, validators=[MaxLengthValidator(max_length)], **options)
+
+
+def text_limit(model: type[models.Model], field_name: str) -> int:
+    """The limit `limited_text` declared on a field, for the forms and API schemas that take it."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{field_name} declares no limit.")
+    return field.max_length
 
 
 def private_storage():
@@ -68,8 +87,9 @@ class Client(models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region of return")
     )
     languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages"))
-    contact_route = models.TextField(
+    contact_route = limited_text(
         _("how to reach the person"),
+        1000,
         blank=True,
         help_text=_("Shared with a service only when consent covers the contact route."),
     )
@@ -88,8 +108,11 @@ class Client(models.Model):
         editable=False,
         help_text=_("Set at handover to probation; after this date the prison no longer sees the client."),
     )
-    risk_notes = models.TextField(
-        _("risk and offence notes"), blank=True, help_text=_("Seen by prison and probation staff only, never by a CSO.")
+    risk_notes = limited_text(
+        _("risk and offence notes"),
+        4000,
+        blank=True,
+        help_text=_("Seen by prison and probation staff only, never by a CSO."),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -154,7 +177,7 @@ class Need(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="needs")
     category = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway"))
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
-    details = models.TextField(_("details"), blank=True)
+    details = limited_text(_("details"), 2000, blank=True)
 
     class Meta:
         ordering = ["client", "category__name"]
@@ -245,6 +268,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "expire": ((ReferralStatus.SENT,), ReferralStatus.EXPIRED, Side.SYSTEM),
 }
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+# A second referral of a client to a service is refused while one of these is still pending.
+DUPLICATE_BLOCKING_STATUSES = (ReferralStatus.DRAFT, *OPEN_STATUSES)
 # A receiving organisation is on the client's case team while its referral is in one of these.
 CASE_TEAM_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
 
@@ -279,9 +304,9 @@ class Referral(models.Model):
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, db_index=True
     )
     need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
-    note = models.TextField(_("note to the service"), blank=True)
+    note = limited_text(_("note to the service"), 2000, blank=True)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
-    consent_override_reason = models.TextField(_("reason for sending without consent"), blank=True)
+    consent_override_reason = limited_text(_("reason for sending without consent"), 2000, blank=True)
     consent_withdrawn = models.BooleanField(_("consent withdrawn since sending"), default=False)
     disclosed = models.JSONField(_("what the service was shown"), default=dict, blank=True)
     family_group = models.UUIDField(_("family group"), null=True, blank=True, db_index=True)
@@ -289,9 +314,9 @@ class Referral(models.Model):
     response_due = models.DateField(_("answer due by"), null=True, blank=True, db_index=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason.choices, blank=True)
-    response_note = models.TextField(_("note from the service"), blank=True)
+    response_note = limited_text(_("note from the service"), 2000, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField(_("outcome note"), blank=True)
+    outcome_note = limited_text(_("outcome note"), 2000, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -335,7 +360,7 @@ class ReferralEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    note = models.TextField(blank=True)
+    note = limited_text(_("note"), 2000, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

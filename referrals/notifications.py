@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from portal.realtime import broadcast_on_commit, user_group
-from portal.roles import Role
+from portal.foundation.realtime import broadcast_on_commit, user_group
+from portal.foundation.roles import Role
 from referrals.models import Notice, Notification, Referral
 
 # Which side hears about each step: the receiving organisation's caseworkers or the referrer.

@@ -21,8 +21,10 @@ from referrals.models import (
     Need,
     Outcome,
     Priority,
+    Referral,
     ReferralStatus,
     Sex,
+    text_limit,
 )
 
 # Errors ----------------------------------------------------------------------------------------
@@ -91,9 +93,9 @@ class ClientIn(Schema):
     expected_release_date: datetime.date | None = None
     region_of_return: str | None = Field(None, description="ISO 3166-2 code.")
     languages: list[str] = Field(default_factory=list, description="Language codes, e.g. kk, ru.")
-    contact_route: str = ""
+    contact_route: str = Field("", max_length=text_limit(Client, "contact_route"))
     mother_id: uuid.UUID | None = None
-    risk_notes: str = ""
+    risk_notes: str = Field("", max_length=text_limit(Client, "risk_notes"))
     confirmed_new: bool = Field(False, description="Record the person although similar clients exist.")
 
 
@@ -111,9 +113,9 @@ class ClientPatch(Schema):
     expected_release_date: datetime.date | None = None
     region_of_return: str | None = None
     languages: list[str] | None = None
-    contact_route: str | None = None
+    contact_route: str | None = Field(None, max_length=text_limit(Client, "contact_route"))
     mother_id: uuid.UUID | None = None
-    risk_notes: str | None = None
+    risk_notes: str | None = Field(None, max_length=text_limit(Client, "risk_notes"))
 
     @model_validator(mode="after")
     def only_clearable_fields_are_null(self) -> "ClientPatch":
@@ -165,7 +167,7 @@ class ClientPage(Schema):
 class NeedIn(Schema):
     category: str = Field(description="Code of the pathway, e.g. housing.")
     priority: Priority = Priority.MEDIUM
-    details: str = ""
+    details: str = Field("", max_length=text_limit(Need, "details"))
 
 
 class NeedOut(Schema):
@@ -218,7 +220,7 @@ class ReferralIn(Schema):
     client_id: uuid.UUID
     service_id: int = Field(description="Page id of the service in the directory.")
     need_id: int | None = None
-    note: str = ""
+    note: str = Field("", max_length=text_limit(Referral, "note"))
 
 
 TransitionAction = Literal["send", "accept", "decline", "start", "complete", "not_complete", "withdraw"]
@@ -231,8 +233,12 @@ class TransitionIn(Schema):
     )
     reason: DeclineReason | None = Field(None, description="Required to decline.")
     outcome: Outcome | None = Field(None, description="Required to complete.")
-    note: str = ""
-    override_reason: str = Field("", description="To send without consent in force (needs a permission).")
+    note: str = Field("", max_length=text_limit(Referral, "response_note"))
+    override_reason: str = Field(
+        "",
+        max_length=text_limit(Referral, "consent_override_reason"),
+        description="To send without consent in force (needs a permission).",
+    )
 
 
 class PageRef(Schema):
@@ -292,3 +298,60 @@ class ReferralPage(Schema):
     page: int
     per_page: int
     items: list[AnyReferralOut]
+
+
+class ReferralEventOut(Schema):
+    """One step of a referral's timeline. The receiving organisation sees the referring side's steps
+    without the name of who took them or their note (an override reason is the referring side's own)."""
+
+    verb: str
+    from_status: str
+    to_status: ReferralStatus
+    at: datetime.datetime
+    actor: str | None = Field(description="Who took the step; null for the portal, or when withheld.")
+    organisation: PageRef | None = Field(description="The organisation on whose behalf the step was taken.")
+    note: str
+
+
+# What may be referred to -----------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    id: int
+    title: str
+    kind: OrganisationKind
+    country: str
+
+
+class OrganisationOutPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[OrganisationOut]
+
+
+class ReferableServiceOut(Schema):
+    """A service `POST /referrals` accepts for the client, with what the referrer should know first."""
+
+    id: int = Field(description="The `service_id` of `POST /referrals`.")
+    title: str
+    organisation: PageRef
+    capacity: str
+    warnings: list[str] = Field(description="Capacity, or an open referral of the client to it already.")
+    missing_consent: str = Field(description="Why no consent in force covers it; empty when one does.")
+
+
+class ReferableServicePage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[ReferableServiceOut]
+
+
+class SuggestionOut(ReferableServiceOut):
+    score: int
+    reasons: list[str] = Field(description="Why it fits, as the client's page says.")
+
+
+class ReferableServiceFilters(Schema):
+    organisation_id: int | None = None

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from cso_directory.filters import ServiceFilter
 from cso_directory.models import Capacity, Delivery, ServicePage, ServiceStatus, SexServed
-from referrals.models import Client, Priority
+from referrals.access import referable_services_for
+from referrals.models import DUPLICATE_BLOCKING_STATUSES, Client, Consent, Priority
 
 SUGGESTION_LIMIT = 8
 PRIORITY_WEIGHTS = {Priority.HIGH: 30, Priority.MEDIUM: 20, Priority.LOW: 10}
@@ -27,11 +28,20 @@ NEED_REASONS = {
 }
 
 
+DUPLICATE_WARNING = gettext_lazy("%(reference)s already has an open referral to this service.")
+CAPACITY_WARNINGS = {
+    Capacity.FULL: gettext_lazy("This service is full at the moment: the referral may wait or be declined."),
+    Capacity.WAITLIST: gettext_lazy("This service has a waiting list."),
+}
+
+
 @dataclass
 class Suggestion:
     service: ServicePage
     score: int = 0
     reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    missing_consent: str = ""
 
     def add(self, weight: int, reason: str) -> None:
         self.score += weight
@@ -39,10 +49,8 @@ class Suggestion:
 
 
 def eligible_services(client: Client, categories) -> QuerySet[ServicePage]:
-    """Live, active services of the client's country in one of `categories` the client may use."""
-    services = ServicePage.objects.live().filter(
-        status=ServiceStatus.ACTIVE, organisation__country=client.country, categories__in=categories
-    )
+    """Active services the client may be referred to, in one of `categories`, whose criteria the client meets."""
+    services = referable_services_for(client).filter(status=ServiceStatus.ACTIVE, categories__in=categories)
     directory = ServiceFilter(queryset=services)
     services = directory.filter_sex(services, "sex", client.sex)
     return directory.filter_age(services, "age", client.age).distinct()
@@ -68,7 +76,41 @@ def suggest_services(client: Client, limit: int = SUGGESTION_LIMIT) -> list[Sugg
         for service in services.select_related("organisation").prefetch_related("categories", "languages")
     ]
     suggestions.sort(key=lambda suggestion: (-suggestion.score, suggestion.service.title))
-    return suggestions[:limit]
+    return with_notices(client, suggestions[:limit])
+
+
+def with_notices(client: Client, suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Each suggestion with its warnings and the consent it lacks, in two queries for all of them."""
+    pending = pending_service_ids(client)
+    consents = list(client.consents.all())
+    for suggestion in suggestions:
+        suggestion.warnings = referral_warnings(client, suggestion.service, pending)
+        suggestion.missing_consent = missing_consent(suggestion.service, consents)
+    return suggestions
+
+
+def pending_service_ids(client: Client) -> set[int]:
+    """The services the client already has a draft or open referral to."""
+    return set(client.referrals.filter(status__in=DUPLICATE_BLOCKING_STATUSES).values_list("service_id", flat=True))
+
+
+def referral_warnings(client: Client, service: ServicePage, pending: set[int]) -> list[str]:
+    """What the referrer should know before referring: the service's capacity, an open referral already."""
+    warnings = [str(CAPACITY_WARNINGS[service.capacity])] if service.capacity in CAPACITY_WARNINGS else []
+    if service.pk in pending:
+        warnings.append(DUPLICATE_WARNING % {"reference": client.reference})
+    return warnings
+
+
+def missing_consent(service: ServicePage, consents: list[Consent]) -> str:
+    """Why no consent in force lets the service be told about the person, or "" when one does."""
+    organisation = service.organisation
+    if any(consent.covers(organisation) for consent in consents):
+        return ""
+    return _(
+        "This person has no consent in force for sharing with this kind of organisation (%(kind)s). "
+        "Record consent first."
+    ) % {"kind": organisation.get_kind_display()}
 
 
 def rank(service: ServicePage, client: Client, needs: dict, in_region: bool, client_languages: dict) -> Suggestion:

@@ -4,7 +4,6 @@ from referrals import views
 
 app_name = "referrals"
 urlpatterns = [
-    path("workspace/", views.workspace, name="workspace"),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/<uuid:pk>/", views.client_detail, name="client_detail"),

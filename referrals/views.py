@@ -20,15 +20,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso_directory.models import Language, ServicePage
-from portal.audit import record_event
-from portal.listing import paginate, query_without_page
-from portal.roles import Role
-from portal.views import start_page_for
+from portal.foundation.audit import record_event
+from portal.foundation.listing import paginate, query_without_page
+from portal.foundation.roles import Role
 from referrals.access import (
     clients_visible_to,
     get_client_for_user,
+    get_referable_service,
     get_referral_for_user,
     organisations_where,
+    prisons_of,
     referrals_visible_to,
     side_of,
 )
@@ -63,11 +64,10 @@ from referrals.forms import (
     NeedPreviewForm,
     ReferralForm,
     TransitionForm,
-    prisons_of,
 )
 from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralStatus, Sex, Side
 from referrals.notifications import subject_for
-from referrals.suggestions import suggest_services
+from referrals.suggestions import missing_consent, pending_service_ids, referral_warnings, suggest_services
 
 TRANSITION_FORMS = {
     "accept": (TransitionForm, accept_referral),
@@ -107,16 +107,6 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
     if "contact_route" in disclosed:
         rows.append((_("How to reach the person"), disclosed["contact_route"]))
     return rows
-
-
-# Workspace home --------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def workspace(request):
-    """Each role's starting page, where signing in lands too (settings.LOGIN_REDIRECT_URL)."""
-    return redirect(start_page_for(request.user))
 
 
 # Clients ---------------------------------------------------------------------------------------
@@ -273,14 +263,6 @@ def consent_evidence(request, pk, consent_id):
 # Referring -------------------------------------------------------------------------------------
 
 
-def referable_service(client: Client, service_id: str | None) -> ServicePage:
-    """A live service of the client's country, or 404."""
-    if not service_id or not service_id.isdigit():
-        raise Http404
-    services = ServicePage.objects.live().filter(organisation__country=client.country).select_related("organisation")
-    return get_object_or_404(services, pk=service_id)
-
-
 def need_to_preview(request, client: Client, service: ServicePage):
     """The need chosen on the page, or else the client's first need this service meets."""
     if "need" in request.GET:
@@ -302,7 +284,7 @@ def send_referrals(user, client: Client, service: ServicePage, *, need, note="",
 @require_http_methods(["GET", "POST"])
 def refer(request, pk):
     client = get_client_for_user(request.user, pk, action="client.refer")
-    service = referable_service(client, request.GET.get("service"))
+    service = get_referable_service(request.user, client, request.GET.get("service"))
     children = clients_visible_to(request.user).filter(mother=client) if client.sex == Sex.FEMALE else None
     may_override = request.user.has_perm("referrals.override_consent")
     need = need_to_preview(request, client, service)
@@ -323,6 +305,8 @@ def refer(request, pk):
     context = {
         "client": client,
         "service": service,
+        "warnings": referral_warnings(client, service, pending_service_ids(client)),
+        "missing_consent": missing_consent(service, list(client.consents.all())),
         "need": need,
         "consent": consent,
         "disclosure": disclosure_rows(build_disclosure(client, need, consent)),

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: the PostgreSQL + Redis guard and the browser."""
+"""Fixtures shared by the whole suite: the PostgreSQL + Redis guard, shared casts and the browser."""
 
 import os
 import shutil
@@ -6,6 +6,8 @@ import shutil
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests import shared_casts
 
 BROWSER_FIXTURES = {"browser", "page"}
 CHROMIUM_ARGS = [
@@ -27,6 +29,21 @@ def _require_postgresql_and_redis():
         pytest.exit(f"The tests need PostgreSQL, not {connection.vendor}: set DATABASE_URL or run `make test`.", 3)
     if settings.CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":
         pytest.exit("The tests need the Redis channel layer: set REDIS_URL or run `make test`.", 3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, with any shared cast rolled back before it goes."""
+    yield
+    shared_casts.SHARED.release()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Shared casts are built before pytest-django opens the test's own transaction (tests/shared_casts.py)."""
+    if fixturedef.argname == "_django_db_helper":
+        shared_casts.prepare(request)
+    return (yield)
 
 
 @pytest.hookimpl(trylast=True)

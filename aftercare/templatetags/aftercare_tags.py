@@ -1,7 +1,7 @@
 from django import template
 
 from aftercare.models import Alert
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.access import organisations_where
 
 register = template.Library()

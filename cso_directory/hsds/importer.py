@@ -45,7 +45,7 @@ from cso_directory.models import (
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from cso_directory.site_tree import ensure_directory_tree
-from portal.countries import Country
+from portal.foundation.countries import Country
 
 DETAIL_TABLES = (
     "location",

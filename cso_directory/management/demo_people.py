@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 from aftercare.actions import add_case_note, add_goal, assign_officer, hand_over, record_check_in, review_goal
 from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, SupervisionCase
 from cso_directory.models import Membership, OrganisationPage, ServicePage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import (
     accept_referral,
     close_referral_not_completed,

@@ -79,7 +79,7 @@ def start_daphne(environment: dict[str, str], log: Path) -> tuple[subprocess.Pop
     port = free_port()
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603 - our own executable and arguments
-            [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "portal.asgi:application"],
+            [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "portal.wiring.asgi:application"],
             cwd=settings.BASE_DIR,
             env=environment,
             stdout=output,

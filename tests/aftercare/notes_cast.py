@@ -18,7 +18,7 @@ from aftercare.actions import add_case_note, hand_over
 from aftercare.models import CaseNote, NoteVisibility
 from cso_directory.actions import add_membership
 from cso_directory.models import Membership, OrganisationPage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import accept_referral, create_client, create_referral, record_consent, send_referral
 from referrals.models import Client, Referral
 from tests.factories import make_organisation, make_service

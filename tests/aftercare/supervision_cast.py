@@ -15,7 +15,7 @@ from aftercare.actions import assign_officer, hand_over
 from aftercare.models import SupervisionCase
 from cso_directory.actions import add_membership
 from cso_directory.models import OrganisationPage, ServicePage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import create_client
 from referrals.models import Client
 from tests.factories import make_organisation, make_service

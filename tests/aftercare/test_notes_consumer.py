@@ -20,9 +20,9 @@ from aftercare.actions import add_case_note, assign_officer, notes_group, record
 from aftercare.models import NoteVisibility, SupervisionCase
 from cso_directory.actions import remove_membership
 from cso_directory.models import Membership
-from portal.asgi import application
-from portal.models import AuditEvent
-from portal.realtime import broadcast, user_group
+from portal.foundation.models import AuditEvent
+from portal.foundation.realtime import broadcast, user_group
+from portal.wiring.asgi import application
 from referrals.actions import create_referral, send_referral
 from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, async_session_cookie, build_team
 from tests.factories import make_service

@@ -16,15 +16,14 @@ from tests.aftercare.notes_cast import (
     TEAM_NOTE,
     build_team,
 )
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT_NOTE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture
-def team():
-    return build_team()
+team = shared_fixture(build_team, name="team")
 
 
 def signed_in(user) -> HttpClient:

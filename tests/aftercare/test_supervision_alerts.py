@@ -10,17 +10,16 @@ from django.utils import timezone
 
 from aftercare.actions import record_check_in
 from aftercare.models import Alert, CheckInStatus
-from portal.models import AuditEvent
+from portal.foundation.models import AuditEvent
 from tests.aftercare.supervision_cast import build_cast, open_case
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 ALERTS = reverse("aftercare:alert_list")
 MARK_READ = reverse("aftercare:alerts_mark_read")
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def today() -> datetime.date:

@@ -9,18 +9,17 @@ from django.utils.html import escape
 
 from aftercare.actions import add_goal, review_goal
 from aftercare.models import Alert, CheckInStatus, Goal, GoalStatus
-from portal.models import AuditEvent, Decision
+from portal.foundation.models import AuditEvent, Decision
 from referrals.forms import pathways
 from referrals.models import Outcome
 from tests.aftercare.supervision_cast import build_cast, open_case
 from tests.factories import pathway
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 @pytest.fixture

@@ -10,19 +10,18 @@ from django.utils import timezone
 
 from aftercare.actions import add_goal, record_check_in, review_goal
 from aftercare.models import CheckInStatus, GoalStatus
-from portal.models import AuditEvent
+from portal.foundation.models import AuditEvent
 from referrals.models import Outcome
 from tests.aftercare.supervision_cast import build_cast, open_case
 from tests.factories import pathway
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 CASELOAD = reverse("aftercare:caseload")
 NAMES = ("Aigerim", "Timur", "Saule", "Nurlan", "Madina")
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 @pytest.fixture

@@ -7,19 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.models import CheckInStatus, SupervisionCase
-from portal.models import AuditEvent, Decision
+from portal.foundation.models import AuditEvent, Decision
 from referrals.access import get_client_for_user
 from referrals.actions import create_referral, set_need
 from referrals.models import Priority
 from tests.aftercare.supervision_cast import RELEASE_DATE, TEMPLATE_OFFSETS, build_cast, new_client, open_case
 from tests.factories import pathway
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def handover_url(client) -> str:

@@ -7,7 +7,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from cso_directory.actions import add_membership
 from cso_directory.models import Membership, OrganisationPage, ServicePage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.factories import make_organisation, make_service
 
 IQ_CANARY = "canary-iq-caseworker"

@@ -17,8 +17,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from cso_directory.actions import add_membership, remove_membership
 from cso_directory.models import CountryDirectoryPage, DirectoryIndexPage, Membership
 from cso_directory.site_tree import LOGO_COLLECTION
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.cso_directory.admin_cast import IQ_CANARY, build_cast, make_user, organisation_form
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,7 @@ ADMIN_HOME = "/admin/"
 NEW_PASSWORD = "a long passphrase for the portal"
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def edit_url(page) -> str:

@@ -1,6 +1,7 @@
 """The directory in a real browser (Debian's Chromium): filter, share the URL, read right to left."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_organisation, make_service
 
@@ -56,3 +57,60 @@ def test_choosing_arabic_turns_the_page_right_to_left(live_server, page, directo
     results_box = page.locator(".results").bounding_box()
     assert filters_box is not None and results_box is not None
     assert filters_box["x"] > results_box["x"]
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_fold_away(live_server, page, directory_content):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(f"{live_server.url}/directory/")
+    first_result = page.locator(".card-title").first
+    expect(first_result).to_be_visible()
+    box = first_result.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 640
+    expect(page.locator("#id_category")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.get_by_text("Filter services").click()
+    expect(page.locator("#id_category")).to_be_visible()
+    page.select_option("#id_category", "legal-aid")
+    page.get_by_role("button", name="Show services").click()
+    page.wait_for_url("**category=legal-aid*")
+    expect(page.locator(".card-title")).to_have_text(["Legal documents desk"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_regions_follow_the_chosen_country_without_javascript(live_server, page, directory_content):
+    page.goto(f"{live_server.url}/directory/?country=TJ")
+    regions = page.locator("#id_region option").all_inner_texts()
+    assert regions[0] == "Any region"
+    assert "Dushanbe (city)" in regions and "Almaty (city)" not in regions
+    assert len(regions) == 6
+
+
+def test_a_service_page_shows_how_to_reach_and_apply_falling_back_on_the_organisation(live_server, page):
+    centre = make_organisation(
+        "KZ",
+        title="Almaty Learning Centre",
+        email="hello@alc.example.org",
+        phone="+7 727 000 00 00",
+        address="12 Abay Avenue, Almaty",
+        opening_hours="Monday to Friday, 9:00–18:00",
+    )
+    make_service(centre, title="Literacy classes", application_process="Come to the front desk with an ID.")
+    make_service(centre, title="Night shelter", phone="+7 727 111 11 11", opening_hours="Every night from 20:00")
+
+    page.goto(f"{live_server.url}{centre.url}literacy-classes/")
+    section = page.get_by_role("region", name="How to reach and apply")
+    expect(section).to_be_visible()
+    expect(section).to_contain_text("hello@alc.example.org")
+    expect(section).to_contain_text("+7 727 000 00 00")
+    expect(section).to_contain_text("12 Abay Avenue, Almaty")
+    expect(section).to_contain_text("Monday to Friday, 9:00–18:00")
+    expect(section).to_contain_text("Come to the front desk with an ID.")
+
+    page.goto(f"{live_server.url}{centre.url}night-shelter/")
+    section = page.get_by_role("region", name="How to reach and apply")
+    expect(section).to_contain_text("+7 727 111 11 11")
+    expect(section).not_to_contain_text("+7 727 000 00 00")
+    expect(section).to_contain_text("Every night from 20:00")
+    expect(section).to_contain_text("12 Abay Avenue, Almaty")
+    expect(section).to_contain_text("Contact Almaty Learning Centre to apply.")

@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.actions import add_membership
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.factories import make_organisation, make_service
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def titles(response) -> list[str]:
     return sorted(service.title for service in response.context["results_page"].object_list)
 
 
-@pytest.fixture
+@shared_fixture
 def services():
     """Five services that differ in exactly one filterable way each from 'Literacy classes'."""
     almaty = make_organisation("KZ", title="Almaty Learning Centre", regions=["KZ-75"])
@@ -197,3 +198,44 @@ def test_html_lang_and_dir_follow_the_active_language(client, language, directio
     client.cookies["django_language"] = language
     body = client.get("/directory/").content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in body
+
+
+def region_choices(response) -> list:
+    return list(response.context["form"].fields["region"].widget.choices)
+
+
+def test_regions_follow_the_chosen_country(client, services):
+    choices = region_choices(client.get("/directory/?country=IQ"))
+    codes = [str(value) for value, _label in choices if value]
+    assert "IQ-AR" in codes
+    assert all(code.startswith("IQ-") for code in codes)
+    assert len(codes) == 18
+
+
+def test_without_a_country_the_regions_are_grouped_by_country(client, services):
+    choices = region_choices(client.get("/directory/"))
+    groups = {label: options for label, options in choices if isinstance(options, list)}
+    assert set(groups) == {"Iraq", "Kazakhstan", "Kyrgyzstan", "Tajikistan"}
+    assert ("TJ-DU", "Dushanbe (city)") in groups["Tajikistan"]
+    assert len(groups["Tajikistan"]) == 5
+    body = client.get("/directory/").content.decode()
+    assert '<optgroup label="Kazakhstan">' in body
+
+
+def test_a_region_of_another_country_is_refused_with_a_reason(client, services):
+    response = client.get("/directory/?country=IQ&region=KZ-75")
+    assert set(response.context["form"].errors) == {"region"}
+    assert "Almaty (city) is not a region of Iraq." in response.content.decode()
+
+
+def test_an_empty_result_says_which_filter_emptied_it(client, services, django_assert_max_num_queries):
+    client.get("/directory/")  # warm Wagtail's site cache
+    with django_assert_max_num_queries(16 + 3):  # the listing, plus one count per active filter
+        response = client.get("/directory/?country=KZ&language=ar&accepting=on")
+    assert response.context["result_count"] == 0
+    body = response.content.decode()
+    assert "Without “Country: Kazakhstan” there would be 2 services." in body
+    assert 'href="?language=ar&amp;accepting=on"' in body
+    assert "Without “Language: Arabic” there would be 1 service." in body
+    assert 'href="?country=KZ&amp;accepting=on"' in body
+    assert "Without “Accepting referrals now”" not in body  # still nothing without it

@@ -30,7 +30,7 @@ from tests.factories import make_organisation, make_service, pathway, staff_attr
 
 pytestmark = pytest.mark.django_db
 
-HSDS = Path(settings.BASE_DIR).parent / "shared" / "hsds"
+HSDS = Path(settings.BASE_DIR) / "cso_directory" / "hsds" / "vendor"
 SCHEMA_BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 ORGANISATION_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"

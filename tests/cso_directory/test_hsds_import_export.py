@@ -25,7 +25,7 @@ from tests.factories import make_organisation, make_service, pathway
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "hsds" / "examples"
+EXAMPLES = Path(settings.BASE_DIR) / "cso_directory" / "hsds" / "vendor" / "examples"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 ORGANISATION_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
 

@@ -33,9 +33,9 @@ from cso_directory.models import (
     TaxonomyTerm,
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
-from portal.countries import Country
-from portal.models import AuditEvent
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.models import AuditEvent
+from portal.foundation.roles import Role
 from referrals.access import referrals_visible_to
 from referrals.actions import withdrawn_disclosure
 from referrals.models import (

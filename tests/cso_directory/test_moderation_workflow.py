@@ -5,6 +5,7 @@ from wagtail.models import WorkflowState
 
 from cso_directory.models import CountryDirectoryPage
 from tests.cso_directory.admin_cast import build_cast, organisation_form
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +13,7 @@ NEW_TITLE = "Alpha Centre for Returning Families"
 OLD_TITLE = "Alpha Reintegration Centre"
 
 
-@pytest.fixture
-def cast():
-    return build_cast()
+cast = shared_fixture(build_cast, name="cast")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 
 from cso_directory.actions import add_membership
-from portal.roles import Role
+from portal.foundation.roles import Role
 from tests.factories import make_organisation
 
 PASSWORD = "a-long-password-1"

@@ -5,11 +5,9 @@ Every record is made through the write verbs, as the API would make it. Users ha
 """
 
 import datetime
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -17,7 +15,7 @@ from wagtail.models import APIToken
 
 from cso_directory.actions import add_membership
 from cso_directory.models import Language, OrganisationPage, Region, ServicePage
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import (
     accept_referral,
     create_client,
@@ -68,15 +66,6 @@ class Cast:
 
     def user(self, role: str) -> User:
         return getattr(self, role)
-
-    def reloaded(self) -> "Cast":
-        """The same cast with the records a test may change read afresh."""
-        return replace(
-            self,
-            client=Client.objects.get(pk=self.client.pk),
-            need=Need.objects.get(pk=self.need.pk),
-            consent=Consent.objects.get(pk=self.consent.pk),
-        )
 
 
 def make_user(username: str) -> User:
@@ -145,24 +134,6 @@ def build_cast() -> Cast:
     )
 
 
-@contextmanager
-def kept_until_the_end(django_db_blocker):
-    """Open a transaction that is rolled back at the end, for a cast shared by a module's tests.
-
-    Building the cast costs seconds (Wagtail pages, group permissions); each test still runs in
-    its own savepoint inside this transaction (pytest-django's `db`), so no test sees another's
-    writes, and nothing outlives the module.
-    """
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 # The way from a draft to work in progress, one verb per status reached.
 PATH = (
     (ReferralStatus.DRAFT, lambda cast, referral: send_referral(cast.social_worker, referral)),
@@ -171,9 +142,10 @@ PATH = (
 )
 
 
-def referral_in(cast: Cast, status: str) -> Referral:
-    """A referral of the cast's client to the cast's service, brought to `status` by the verbs."""
-    referral = create_referral(cast.social_worker, cast.client, cast.service, need=cast.need, note="Mornings suit her.")
+def referral_in(cast: Cast, status: str, service: ServicePage | None = None) -> Referral:
+    """A referral of the cast's client to the cast's service (or `service`), brought to `status` by the verbs."""
+    service = service or cast.service
+    referral = create_referral(cast.social_worker, cast.client, service, need=cast.need, note="Mornings suit her.")
     for current, step in PATH:
         if referral.status == status:
             break

@@ -13,10 +13,11 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.storage import FileSystemStorage
 
 from cso_directory.actions import add_membership
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import create_client, create_referral, record_consent, send_referral, set_need
 from referrals.models import Consent, Priority
 from tests.factories import make_organisation, make_service, pathway
+from tests.shared_casts import shared_fixture
 
 CANARY_RISK = "CANARY-RISK-7f3a"
 CANARY_LAST_NAME = "Kanareykina"
@@ -31,8 +32,8 @@ def make_user(username: str, organisation=None, role=None) -> User:
     return user
 
 
-@pytest.fixture
-def cast(db):
+@shared_fixture
+def cast():
     kz_prison = make_organisation("KZ", title="Almaty Correctional Colony", kind="prison", regions=["KZ-75"])
     kz_probation = make_organisation("KZ", title="Almaty Probation Office", kind="probation", regions=["KZ-75"])
     cso_a = make_organisation("KZ", title="Bright Futures", regions=["KZ-75"])

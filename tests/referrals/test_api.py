@@ -10,22 +10,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import APIToken
 
-from portal.models import AuditEvent, Decision
-from portal.roles import Role
+from portal.foundation.models import AuditEvent, Decision
+from portal.foundation.roles import Role
 from referrals.actions import create_referral, send_referral, withdraw_consent
 from referrals.models import Client, Consent, Need, Referral, ReferralEvent, ReferralStatus
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_service
 from tests.referrals.api_cast import (
     CANARY_LAST_NAME,
     CANARY_RISK,
     build_cast,
-    kept_until_the_end,
     make_client,
     member,
     referral_in,
     signed_in,
     with_token,
 )
+from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,7 @@ CLIENT_BODY = {
 CONSENT_BODY = {"organisation_kinds": ["cso"], "given_on": "2026-01-10", "method": "signed_form"}
 
 
-@pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker):
-    with kept_until_the_end(django_db_blocker):
-        yield build_cast()
-
-
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast.reloaded()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def post(client: HttpClient, path: str, body: dict):
@@ -573,8 +565,9 @@ def test_referral_listing_filters_and_its_query_count_does_not_grow(cast):
     client.get("/api/referrals")
     with CaptureQueriesContext(connection) as one_referral:
         assert client.get("/api/referrals").json()["count"] == 1
-    for _number in range(3):
-        send_referral(cast.social_worker, create_referral(cast.social_worker, cast.client, cast.service))
+    for number in range(3):  # each to another service: an open duplicate would be refused
+        service = make_service(cast.service.organisation, title=f"Service {number}")
+        send_referral(cast.social_worker, create_referral(cast.social_worker, cast.client, service))
     Referral.objects.filter(pk=sent.pk).update(response_due=datetime.date(2020, 1, 6))
     with CaptureQueriesContext(connection) as four_referrals:
         listing = client.get("/api/referrals").json()

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 
-from portal.roles import Role
+from portal.foundation.roles import Role
 from referrals.actions import Conflict, accept_referral, decline_referral
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 from tests.referrals.api_cast import build_cast, member, referral_in, signed_in, with_token
@@ -28,7 +28,7 @@ def at_once(*calls: Callable[[], object]) -> list[object]:
         try:
             barrier.wait(timeout=10)
             results[index] = call()
-        except Exception as exc:  # the outcome under test: the callers compare it
+        except Exception as exc:  # noqa: BLE001 - the outcome under test: the callers compare it
             results[index] = exc
         finally:
             connection.close()

@@ -6,9 +6,10 @@ whoever cannot see the referral gets 404. A refusal changes neither status nor v
 
 import pytest
 
-from portal.models import AuditEvent, Decision
+from portal.foundation.models import AuditEvent, Decision
 from referrals.models import TRANSITIONS, Referral, ReferralStatus, Side
-from tests.referrals.api_cast import ROLES, build_cast, kept_until_the_end, referral_in, signed_in
+from tests.referrals.api_cast import ROLES, build_cast, referral_in, signed_in
+from tests.shared_casts import shared_fixture
 
 RECEIVING_ROLES = {"caseworker"}
 REFERRING_ROLES = {"social_worker", "probation_officer"}
@@ -25,15 +26,7 @@ STARTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker):
-    with kept_until_the_end(django_db_blocker):
-        yield build_cast()
-
-
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast.reloaded()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def sees(role: str, status: str) -> bool:

@@ -10,22 +10,16 @@ from django.utils import timezone
 
 from referrals.deadlines import add_working_days, response_due
 from referrals.models import Notification, Referral, ReferralEvent, ReferralStatus
-from tests.referrals.api_cast import build_cast, kept_until_the_end, referral_in
+from tests.factories import make_service
+from tests.referrals.api_cast import build_cast, referral_in
+from tests.shared_casts import shared_fixture
 
 THURSDAY = datetime.date(2026, 1, 1)
 FRIDAY = datetime.date(2026, 1, 2)
 WEDNESDAY = datetime.date(2026, 1, 7)
 
 
-@pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker):
-    with kept_until_the_end(django_db_blocker):
-        yield build_cast()
-
-
-@pytest.fixture
-def cast(shared_cast, db):
-    return shared_cast.reloaded()
+cast = shared_fixture(build_cast, name="cast")
 
 
 def due_on(referral: Referral, day: datetime.date) -> Referral:
@@ -62,8 +56,12 @@ def test_a_referral_unanswered_past_the_grace_days_expires_and_its_referrer_is_t
 def test_answered_and_not_yet_due_referrals_are_left_alone(cast, django_capture_on_commit_callbacks):
     long_ago = datetime.date(2020, 1, 6)
     answered = due_on(referral_in(cast, ReferralStatus.ACCEPTED), long_ago)
-    draft = referral_in(cast, ReferralStatus.DRAFT)
-    due_today = due_on(referral_in(cast, ReferralStatus.SENT), timezone.localdate())
+    # Each to another service: a second open referral of the client to one service is refused.
+    draft = referral_in(cast, ReferralStatus.DRAFT, make_service(cast.service.organisation, title="Welding"))
+    due_today = due_on(
+        referral_in(cast, ReferralStatus.SENT, make_service(cast.service.organisation, title="Cooking")),
+        timezone.localdate(),
+    )
 
     output = expire_referrals(django_capture_on_commit_callbacks)
 

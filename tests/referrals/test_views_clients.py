@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.models import Language
-from portal.models import AuditEvent, Decision
-from portal.roles import Role
+from portal.foundation.models import AuditEvent, Decision
+from portal.foundation.roles import Role
 from referrals.models import Client, Need
 from tests.factories import make_organisation, pathway
 from tests.referrals.conftest import CANARY_RISK, make_user, new_client

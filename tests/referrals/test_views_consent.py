@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.models import AuditEvent
+from portal.foundation.models import AuditEvent
 from referrals.models import Consent
 from tests.referrals.conftest import give_consent, new_client
 

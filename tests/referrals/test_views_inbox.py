@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.models import AuditEvent
+from portal.foundation.models import AuditEvent
 from referrals.actions import accept_referral
 from referrals.models import Notification, Referral
 from tests.factories import make_service

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from portal.models import AuditEvent, Decision
+from portal.foundation.models import AuditEvent, Decision
 from referrals.models import Referral, ReferralStatus
 from tests.factories import pathway
 from tests.referrals.conftest import (

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cso_directory.hsds.importer import HsdsImportError, import_hsds
-from portal.countries import Country
+from portal.foundation.countries import Country
 
 
 class Command(BaseCommand):

@@ -30,8 +30,8 @@ from cso_directory.management.demo_people import load_people, summary
 from cso_directory.models import CountryDirectoryPage, Language, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
 from cso_directory.site_tree import ensure_directory_tree
-from portal.countries import Country
-from portal.roles import Role
+from portal.foundation.countries import Country
+from portal.foundation.roles import Role
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 # Printed for everyone to read: that is why the command refuses to run in production.

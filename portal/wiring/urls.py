@@ -6,11 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views
-from portal.api import api as staff_api
+from portal.wiring import views
+from portal.wiring.api import api as staff_api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("workspace/", views.workspace, name="workspace"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgot password: the same answer whether or not an account uses the address given.

@@ -8,7 +8,7 @@ write fails the action. Where a request came from is taken from the context that
 import contextvars
 from dataclasses import dataclass
 
-from portal.models import AuditEvent, Decision
+from portal.foundation.models import AuditEvent, Decision
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.health import channel_layer_status, database_status
-from portal.roles import Role
+from portal.foundation.roles import Role
+from portal.wiring.health import channel_layer_status, database_status
 from referrals.access import organisations_where
 
 # Each role's first page after signing in, in this order when a user holds several roles.
@@ -23,6 +25,13 @@ def start_page_for(user) -> str:
         if organisations_where(user, *roles).exists():
             return reverse(url_name)
     return "/"
+
+
+@login_required
+@require_GET
+def workspace(request):
+    """Each role's starting page, where signing in lands too (settings.LOGIN_REDIRECT_URL)."""
+    return redirect(start_page_for(request.user))
 
 
 @never_cache
