@@ -1,81 +1,11 @@
-"""Goals take their pathway from the pathways taxonomy (as needs do), may answer a need, and record
-their achievement as a referral outcome. Existing goals and reviews are mapped; see the tables."""
+"""Goals get a pathway term, the need they answer and an outcome for achievement, beside the old
+columns (renamed old_*); 0004 moves the values and 0005 drops the old columns. Each step is a
+transaction of its own: PostgreSQL alters no table while foreign-key checks of updates are pending."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, term_id
-
-# The old plan pathways and the pathway term (cso_directory/data/pathways.csv) each becomes.
-PATHWAY_TERMS = {
-    "accommodation": "housing",
-    "education_work": "employment",
-    "family": "family-support",
-    "finance_documents": "legal-aid",  # its goals were about ID and documents, which legal aid covers
-    "health": "health",
-    "legal": "legal-aid",
-    "attitudes": "religious-dialogue",  # "supporting disengagement from violence"
-}
-# Backwards: the old pathway of every pathway term.
-OLD_PATHWAYS_OF_TERMS = {
-    "housing": "accommodation",
-    "education": "education_work",
-    "vocational-training": "education_work",
-    "employment": "education_work",
-    "family-support": "family",
-    "women": "family",
-    "children": "family",
-    "financial": "finance_documents",
-    "legal-aid": "legal",
-    "health": "health",
-    "psychosocial": "health",
-    "religious-dialogue": "attitudes",
-}
-# The old achievement levels 0 (no progress) to 4 (fully achieved) as outcomes, and back.
-ACHIEVED, PARTLY, NOT_ACHIEVED = "achieved", "partly", "not_achieved"
-LEVELS_OF_OUTCOMES = {"": 0, NOT_ACHIEVED: 0, PARTLY: 2, ACHIEVED: 4}
-
-
-def outcome_of(level: int, status: str) -> str:
-    """No progress is no outcome yet, unless the goal was given up; some progress is partly achieved."""
-    if level == 0:
-        return NOT_ACHIEVED if status == NOT_ACHIEVED else ""
-    return ACHIEVED if level == 4 else PARTLY
-
-
-def pathway_term(apps, code: str):
-    """The term, created as the reference data will fill it in after `migrate` if it is not there yet."""
-    Taxonomy = apps.get_model("cso_directory", "Taxonomy")
-    TaxonomyTerm = apps.get_model("cso_directory", "TaxonomyTerm")
-    Taxonomy.objects.get_or_create(id=PATHWAYS_TAXONOMY_ID, defaults={"name": "Reintegration pathways"})
-    term, _created = TaxonomyTerm.objects.get_or_create(
-        id=term_id(PATHWAYS_TAXONOMY_ID, code),
-        defaults={"taxonomy_id": PATHWAYS_TAXONOMY_ID, "code": code, "name": code},
-    )
-    return term
-
-
-def forwards(apps, schema_editor):
-    Goal = apps.get_model("aftercare", "Goal")
-    GoalReview = apps.get_model("aftercare", "GoalReview")
-    for old, code in PATHWAY_TERMS.items():
-        if Goal.objects.filter(old_pathway=old).exists():
-            Goal.objects.filter(old_pathway=old).update(pathway=pathway_term(apps, code))
-    for model in (Goal, GoalReview):
-        for level in range(5):
-            rows = model.objects.filter(old_achievement=level)
-            rows.filter(status=NOT_ACHIEVED).update(achievement=outcome_of(level, NOT_ACHIEVED))
-            rows.exclude(status=NOT_ACHIEVED).update(achievement=outcome_of(level, ""))
-
-
-def backwards(apps, schema_editor):
-    Goal = apps.get_model("aftercare", "Goal")
-    GoalReview = apps.get_model("aftercare", "GoalReview")
-    for code, old in OLD_PATHWAYS_OF_TERMS.items():
-        Goal.objects.filter(pathway__code=code, pathway__taxonomy_id=PATHWAYS_TAXONOMY_ID).update(old_pathway=old)
-    for model in (Goal, GoalReview):
-        for outcome, level in LEVELS_OF_OUTCOMES.items():
-            model.objects.filter(achievement=outcome).update(old_achievement=level)
+from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 
 
 class Migration(migrations.Migration):
@@ -138,24 +68,5 @@ class Migration(migrations.Migration):
                 to="referrals.need",
                 verbose_name="need it answers",
             ),
-        ),
-        migrations.RunPython(forwards, backwards),
-        migrations.RemoveField("goal", "old_pathway"),
-        migrations.RemoveField("goal", "old_achievement"),
-        migrations.RemoveField("goalreview", "old_achievement"),
-        migrations.AlterField(
-            model_name="goal",
-            name="pathway",
-            field=models.ForeignKey(
-                limit_choices_to={"taxonomy_id": PATHWAYS_TAXONOMY_ID},
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cso_directory.taxonomyterm",
-                verbose_name="pathway",
-            ),
-        ),
-        migrations.AlterModelOptions(
-            name="goal",
-            options={"ordering": ["pathway__name", "target_date"], "verbose_name": "goal", "verbose_name_plural": "goals"},
         ),
     ]

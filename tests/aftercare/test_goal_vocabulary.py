@@ -4,6 +4,8 @@ import importlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from aftercare.actions import add_goal, review_goal
@@ -20,7 +22,8 @@ OLD_PATHWAYS = {"accommodation", "education_work", "family", "finance_documents"
 OLD_ACHIEVEMENTS = {0, 1, 2, 3, 4}
 OLD_STATUSES = {"not_started", "in_progress", "achieved", "not_achieved"}
 
-migration = importlib.import_module("aftercare.migrations.0003_goal_pathway_term_need_and_outcome")
+MIGRATION = "0004_goal_pathway_and_outcome_values"
+migration = importlib.import_module(f"aftercare.migrations.{MIGRATION}")
 
 
 @pytest.fixture
@@ -93,3 +96,28 @@ def test_the_migration_maps_every_old_achievement_to_an_outcome():
     assert migration.outcome_of(2, "in_progress") == Outcome.PARTLY
     assert migration.outcome_of(0, "not_started") == ""
     assert migration.outcome_of(0, "not_achieved") == Outcome.NOT_ACHIEVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_existing_goals_and_reviews_forward(cast):
+    case = open_case(cast, officer=cast.officer)
+    before, after = (
+        [("aftercare", "0002_free_text_limits")],
+        [("aftercare", "0005_goal_drop_old_pathway_and_achievement")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    goal = old.get_model("aftercare", "Goal").objects.create(
+        case_id=case.pk, pathway="finance_documents", description="ID card", status="in_progress", achievement=3
+    )
+    old.get_model("aftercare", "GoalReview").objects.create(
+        goal_id=goal.pk, status="not_achieved", achievement=0, reviewed_by_id=cast.officer.pk
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    moved = new.get_model("aftercare", "Goal").objects.get(pk=goal.pk)
+    assert (moved.pathway_id, moved.achievement, moved.need_id) == (pathway("legal-aid").pk, Outcome.PARTLY, None)
+    review = new.get_model("aftercare", "GoalReview").objects.get(goal_id=goal.pk)
+    assert review.achievement == Outcome.NOT_ACHIEVED
