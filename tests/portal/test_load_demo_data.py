@@ -18,7 +18,6 @@ from wagtail.models import Page, Revision
 
 from aftercare.actions import DEFAULT_CHECK_IN_OFFSETS
 from aftercare.models import Alert, CaseNote, CheckIn, CheckInStatus, Goal, GoalReview, NoteVisibility, SupervisionCase
-from cso_directory.management.commands import load_demo_data
 from cso_directory.models import (
     Capacity,
     Delivery,
@@ -36,6 +35,7 @@ from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_
 from portal.foundation.countries import Country
 from portal.foundation.models import AuditEvent
 from portal.foundation.roles import Role
+from portal.wiring.management.commands import load_demo_data
 from referrals.access import referrals_visible_to
 from referrals.actions import withdrawn_disclosure
 from referrals.models import (
