@@ -19,8 +19,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from aftercare.access import get_team_client_for_user, notes_visible_to
 from aftercare.actions import add_case_note_once, hand_over, text_limit
-from aftercare.consumers import note_payload
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
+from aftercare.payloads import note_payload
 from cso_directory.models import OrganisationPage
 from referrals.access import get_client_for_user
 from referrals.models import Client

@@ -1,4 +1,4 @@
-"""Live case notes (one WebSocket per client at /ws/clients/<id>/notes/) and a user's own events (/ws/me/).
+"""Live case notes: one WebSocket per client at /ws/clients/<id>/notes/.
 
 WebSockets only notify; PostgreSQL is the source of truth. The browser says which sequence
 number it saw last (`catch_up`), and the consumer sends every note after it that the user may
@@ -13,45 +13,28 @@ import asyncio
 import json
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
+from aftercare.payloads import display_name, note_payload
 from portal.foundation.audit import Origin, current_origin
-from portal.foundation.realtime import user_group
+from portal.foundation.realtime import (
+    CLOSE_BAD_MESSAGE,
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHENTICATED,
+    EventConsumer,
+    user_group,
+)
 
 MAX_FRAME_BYTES = 1024 * 1024
 ACCESS_RECHECK_SECONDS = 30
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_LARGE = 1009
-CLOSE_BAD_MESSAGE = 4400
-CLOSE_NOT_FOUND = 4404
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def websocket_origin(scope) -> Origin:
     ip = (scope.get("client") or ("",))[0] or ""
     return Origin(ip=ip, channel="websocket")
-
-
-class EventConsumer(AsyncWebsocketConsumer):
-    """A socket that handles the channel-layer events it declares and ignores every other one.
-
-    A group carries events for several kinds of socket; a new event type must never break the
-    sockets that do not care about it (Channels would raise "No handler for message type").
-    """
-
-    handled_events: frozenset[str] = frozenset()
-
-    async def dispatch(self, message):
-        kind = message["type"]
-        if kind.startswith("websocket.") or kind in self.handled_events:
-            await super().dispatch(message)
 
 
 class ClientNotesConsumer(EventConsumer):
@@ -176,56 +159,6 @@ class ClientNotesConsumer(EventConsumer):
         return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
 
 
-class UserEventsConsumer(EventConsumer):
-    """A signed-in user's own events at /ws/me/: new referrals for their inbox, alerts. Ids only, no person data."""
-
-    handled_events = frozenset({"referral.new", "alert.new", "access.changed"})
-
-    async def connect(self):
-        self.user = self.scope["user"]
-        if not self.user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        if not await self.is_active():
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.group = user_group(self.user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive(self, text_data=None, bytes_data=None):
-        """The browser has nothing to say on this socket."""
-        await self.close(code=CLOSE_BAD_MESSAGE)
-
-    async def referral_new(self, event):
-        await self.send(
-            text_data=json.dumps({"type": "referral", "referral": event["referral"], "verb": event["verb"]})
-        )
-
-    async def alert_new(self, event):
-        await self.send(text_data=json.dumps({"type": "alert", "kind": event["kind"], "case": event["case"]}))
-
-    async def access_changed(self, event):
-        if not await self.is_active():
-            await self.close(code=CLOSE_FORBIDDEN)
-
-    @database_sync_to_async
-    def is_active(self) -> bool:
-        self.user.refresh_from_db(fields=["is_active"])
-        return self.user.is_active
-
-
-class NotFoundConsumer(AsyncWebsocketConsumer):
-    """Any socket path no route matches (or a malformed id): refused before accept, like a 404."""
-
-    async def connect(self):
-        await self.close(code=CLOSE_NOT_FOUND)
-
-
 def catch_up_position(text_data: str | None) -> int | None:
     """The `after` of a `{"type": "catch_up", "after": <seq>}` message; None for anything else."""
     try:
@@ -238,17 +171,3 @@ def catch_up_position(text_data: str | None) -> int | None:
     if isinstance(after, bool) or not isinstance(after, int) or after < 0:
         return None
     return after
-
-
-def note_payload(note) -> dict:
-    """A note as JSON. Text goes out as text: the page inserts it with textContent, never as HTML."""
-    return {
-        "id": str(note.id),
-        "sequence": note.sequence,
-        "author": display_name(note.author),
-        "organisation": note.organisation.title,
-        "visibility": note.visibility,
-        "body": note.body,
-        "amends": str(note.amends_id) if note.amends_id else None,
-        "created_at": note.created_at.isoformat(),
-    }

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from aftercare.consumers import ClientNotesConsumer, UserEventsConsumer
+from aftercare.consumers import ClientNotesConsumer
 
 websocket_urlpatterns = [
     path("ws/clients/<uuid:client_id>/notes/", ClientNotesConsumer.as_asgi()),
-    path("ws/me/", UserEventsConsumer.as_asgi()),
 ]

@@ -35,7 +35,6 @@ from aftercare.actions import (
     require_holding_prison,
     review_goal,
 )
-from aftercare.consumers import display_name
 from aftercare.filters import CaseloadFilter
 from aftercare.forms import (
     AssignOfficerForm,
@@ -47,6 +46,7 @@ from aftercare.forms import (
     RecordCheckInForm,
 )
 from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
+from aftercare.payloads import display_name
 from portal.foundation.audit import record_event
 from portal.foundation.listing import paginate, query_without_page
 from referrals.access import clients_visible_to, get_client_for_user

@@ -5,7 +5,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -133,17 +132,13 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=[service.pk for service in matches])
 
     def filter_region(self, queryset, name, value):
-        # A service that names no regions serves wherever its organisation works.
-        return queryset.filter(Q(regions=value) | Q(regions__isnull=True, organisation__regions=value))
+        return queryset.serving_region(value)
 
     def filter_sex(self, queryset, name, value):
-        return queryset.filter(sex_served__in=[value, SexServed.ANY])
+        return queryset.serving_person(sex=value)
 
     def filter_age(self, queryset, name, value):
-        return queryset.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=value),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=value),
-        )
+        return queryset.serving_person(age=value)
 
     def filter_delivery(self, queryset, name, value):
         return queryset.filter(delivery__in=[value, Delivery.BOTH])

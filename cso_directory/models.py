@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
@@ -281,6 +282,26 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
+class ServicePageQuerySet(PageQuerySet):
+    """Whom and where a service serves: the directory search and the suggestions for a client share these rules."""
+
+    def serving_region(self, region: Region):
+        # A service that names no regions serves wherever its organisation works.
+        return self.filter(models.Q(regions=region) | models.Q(regions__isnull=True, organisation__regions=region))
+
+    def serving_person(self, *, sex: str | None = None, age: int | None = None):
+        """Services open to a person of this sex and age; either left out (None) is not checked."""
+        services = self
+        if sex is not None:
+            services = services.filter(sex_served__in=[sex, SexServed.ANY])
+        if age is not None:
+            services = services.filter(
+                models.Q(minimum_age__isnull=True) | models.Q(minimum_age__lte=age),
+                models.Q(maximum_age__isnull=True) | models.Q(maximum_age__gte=age),
+            )
+        return services
+
+
 class ServicePage(Page):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -383,6 +404,8 @@ class ServicePage(Page):
     parent_page_types = ["cso_directory.OrganisationPage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["hsds_id"]
+
+    objects = PageManager.from_queryset(ServicePageQuerySet)()
 
     class Meta:
         verbose_name = _("service")

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cso_directory.models import OrganisationPage, ServicePage
+from cso_directory.models import OrganisationPage, ServicePage, ServicePageQuerySet
 from portal.foundation.audit import record_event
 from portal.foundation.models import Decision
 from portal.foundation.roles import Role
@@ -98,7 +98,7 @@ def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "c
     return consent
 
 
-def referable_services_for(client: Client) -> QuerySet[ServicePage]:
+def referable_services_for(client: Client) -> ServicePageQuerySet:
     """The services a referral of this client may go to: listed, in the client's country, of a referable kind.
 
     The one rule: the refer page, the suggestions, the API and the verbs all ask here.

@@ -21,13 +21,13 @@ from its status, or a similar client is already recorded.
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Status, security
-from wagtail.api.v3.auth import BearerTokenAuth
+from ninja import Query, Router, Status
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
@@ -80,24 +80,9 @@ from referrals.schemas import (
 )
 from referrals.suggestions import Suggestion, missing_consent, pending_service_ids, referral_warnings, suggest_services
 
-
-class SessionAuth(security.SessionAuth):
-    """The Django session (same scheme name in the OpenAPI document); its CSRF check applies to
-    signed-in users only, so an anonymous call answers 401 like any other."""
-
-    def _get_key(self, request: HttpRequest):
-        if not request.user.is_authenticated:
-            return None
-        return super()._get_key(request)
-
-
-api = NinjaAPI(
-    title="Reintegration portal: staff API",
-    version="1",
-    description=__doc__,
-    urls_namespace="api",
-    auth=[BearerTokenAuth(), SessionAuth()],
-)
+# The referrals' endpoints. The staff API that serves them, with the routers of the apps above,
+# is assembled on top, in portal.wiring.api, which also installs ERROR_HANDLERS.
+router = Router()
 
 # The verb behind each transition, and which fields of the request it takes besides the version.
 TRANSITION_VERBS: dict[str, tuple[Callable[..., Referral], tuple[str, ...]]] = {
@@ -115,16 +100,14 @@ TRANSITION_VERBS: dict[str, tuple[Callable[..., Referral], tuple[str, ...]]] = {
 
 
 def error_response(request: HttpRequest, status: int, detail: str, **extra) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, **extra}, status=status)
+    return JsonResponse({"detail": detail, **extra}, status=status, content_type="application/json; charset=utf-8")
 
 
-@api.exception_handler(ValidationError)
 def refused_as_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
     return error_response(request, 400, " ".join(exc.messages), errors=errors)
 
 
-@api.exception_handler(PossibleDuplicates)
 def refused_as_duplicate(request: HttpRequest, exc: PossibleDuplicates) -> HttpResponse:
     visible = clients_visible_to(request.user).filter(pk__in=[candidate.pk for candidate in exc.candidates])
     return error_response(
@@ -136,19 +119,26 @@ def refused_as_duplicate(request: HttpRequest, exc: PossibleDuplicates) -> HttpR
     )
 
 
-@api.exception_handler(Conflict)
 def refused_as_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return error_response(request, 409, str(exc))
 
 
-@api.exception_handler(PermissionDenied)
 def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, str(exc) or _("You are not permitted to do this."))
 
 
-@api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or _("Not found."))
+
+
+# The answer to each refusal, for every router of the staff API (installed by portal.wiring.api).
+ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
+    ValidationError: refused_as_invalid,
+    PossibleDuplicates: refused_as_duplicate,
+    Conflict: refused_as_conflict,
+    PermissionDenied: refused_as_forbidden,
+    Http404: not_found,
+}
 
 
 @contextmanager
@@ -267,7 +257,7 @@ def filter_referrals(referrals: QuerySet[Referral], filters: ReferralFilters) ->
 # Clients ---------------------------------------------------------------------------------------
 
 
-@api.get("/clients", response={200: ClientPage, **READ_ERRORS}, tags=["clients"], summary="Your clients, paged")
+@router.get("/clients", response={200: ClientPage, **READ_ERRORS}, tags=["clients"], summary="Your clients, paged")
 def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[ClientFilters]):
     # The workspace's own filters, so that the API and the listing page agree.
     filterset = ClientFilter(
@@ -279,7 +269,7 @@ def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[Cli
     return page_of(request.user, "client.list", clients, paging)
 
 
-@api.post(
+@router.post(
     "/clients",
     response={**WRITE_ERRORS, 201: ClientOut, 409: PossibleDuplicatesOut},
     tags=["clients"],
@@ -292,12 +282,12 @@ def create_client(request: HttpRequest, payload: ClientIn):
     return Status(201, client)
 
 
-@api.get("/clients/{client_id}", response={200: ClientOut, **READ_ERRORS}, tags=["clients"], summary="A client")
+@router.get("/clients/{client_id}", response={200: ClientOut, **READ_ERRORS}, tags=["clients"], summary="A client")
 def get_client(request: HttpRequest, client_id: uuid.UUID):
     return get_client_for_user(request.user, client_id)
 
 
-@api.patch(
+@router.patch(
     "/clients/{client_id}",
     response={200: ClientOut, **WRITE_ERRORS},
     tags=["clients"],
@@ -312,13 +302,13 @@ def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPat
 # Needs and consent -----------------------------------------------------------------------------
 
 
-@api.get("/clients/{client_id}/needs", response={200: list[NeedOut], **READ_ERRORS}, tags=["needs"])
+@router.get("/clients/{client_id}/needs", response={200: list[NeedOut], **READ_ERRORS}, tags=["needs"])
 def list_needs(request: HttpRequest, client_id: uuid.UUID):
     client = get_client_for_user(request.user, client_id, action="need.view")
     return client.needs.select_related("category")
 
 
-@api.post(
+@router.post(
     "/clients/{client_id}/needs",
     response={200: NeedOut, **WRITE_ERRORS},
     tags=["needs"],
@@ -330,24 +320,24 @@ def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn):
     return actions.set_need(request.user, client, category=category, priority=payload.priority, details=payload.details)
 
 
-@api.get("/clients/{client_id}/consents", response={200: list[ConsentOut], **READ_ERRORS}, tags=["consent"])
+@router.get("/clients/{client_id}/consents", response={200: list[ConsentOut], **READ_ERRORS}, tags=["consent"])
 def list_consents(request: HttpRequest, client_id: uuid.UUID):
     client = get_client_for_user(request.user, client_id, action="consent.view")
     return client.consents.all()
 
 
-@api.post("/clients/{client_id}/consents", response={**WRITE_ERRORS, 201: ConsentOut}, tags=["consent"])
+@router.post("/clients/{client_id}/consents", response={**WRITE_ERRORS, 201: ConsentOut}, tags=["consent"])
 def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn):
     client = get_client_for_user(request.user, client_id)
     return Status(201, actions.record_consent(request.user, client, **payload.model_dump()))
 
 
-@api.get("/consents/{consent_id}", response={200: ConsentOut, **READ_ERRORS}, tags=["consent"])
+@router.get("/consents/{consent_id}", response={200: ConsentOut, **READ_ERRORS}, tags=["consent"])
 def get_consent(request: HttpRequest, consent_id: uuid.UUID):
     return get_consent_for_user(request.user, consent_id)
 
 
-@api.post(
+@router.post(
     "/consents/{consent_id}/withdraw",
     response={200: ConsentOut, **WRITE_ERRORS},
     tags=["consent"],
@@ -361,7 +351,7 @@ def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: Conse
 # Referrals -------------------------------------------------------------------------------------
 
 
-@api.get(
+@router.get(
     "/referrals",
     response={200: ReferralPage, **READ_ERRORS},
     tags=["referrals"],
@@ -374,7 +364,7 @@ def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[R
     return {**page, "items": referrals_out(request.user, page["items"])}
 
 
-@api.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
+@router.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
 def create_referral(request: HttpRequest, payload: ReferralIn):
     client = get_client_for_user(request.user, payload.client_id)
     service = get_referable_service(request.user, client, payload.service_id)
@@ -384,7 +374,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     return Status(201, referral_out(request.user, referral))
 
 
-@api.get(
+@router.get(
     "/referrals/{referral_id}",
     response={200: AnyReferralOut, **READ_ERRORS},
     tags=["referrals"],
@@ -394,7 +384,7 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID):
     return referral_out(request.user, get_referral_for_user(request.user, referral_id))
 
 
-@api.post(
+@router.post(
     "/referrals/{referral_id}/transitions",
     response={200: AnyReferralOut, **WRITE_ERRORS},
     tags=["referrals"],
@@ -431,7 +421,7 @@ def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dic
     }
 
 
-@api.get(
+@router.get(
     "/referrals/{referral_id}/events",
     response={200: list[ReferralEventOut], **READ_ERRORS},
     tags=["referrals"],
@@ -474,7 +464,7 @@ def suggestion_out(suggestion: Suggestion) -> dict:
     }
 
 
-@api.get(
+@router.get(
     "/clients/{client_id}/suggestions",
     response={200: list[SuggestionOut], **READ_ERRORS},
     tags=["referrals"],
@@ -485,7 +475,7 @@ def list_suggestions(request: HttpRequest, client_id: uuid.UUID):
     return [suggestion_out(suggestion) for suggestion in suggest_services(client)]
 
 
-@api.get(
+@router.get(
     "/clients/{client_id}/referable-services",
     response={200: ReferableServicePage, **READ_ERRORS},
     tags=["referrals"],
@@ -503,7 +493,7 @@ def list_referable_services(
     return {**page, "items": [service_out(client, service, pending, consents) for service in page["items"]]}
 
 
-@api.get(
+@router.get(
     "/referable-organisations",
     response={200: OrganisationOutPage, **READ_ERRORS},
     tags=["referrals"],
@@ -514,7 +504,7 @@ def list_referable_organisations(request: HttpRequest, paging: Query[Paging]):
     return page_of(request.user, "organisation.list", organisations, paging)
 
 
-@api.get(
+@router.get(
     "/prisons",
     response={200: list[OrganisationOut], **READ_ERRORS},
     tags=["clients"],

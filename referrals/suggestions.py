@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cso_directory.filters import ServiceFilter
 from cso_directory.models import Capacity, Delivery, ServicePage, ServiceStatus, SexServed
 from referrals.access import referable_services_for
 from referrals.models import DUPLICATE_BLOCKING_STATUSES, Client, Consent, Priority
@@ -51,16 +50,14 @@ class Suggestion:
 def eligible_services(client: Client, categories) -> QuerySet[ServicePage]:
     """Active services the client may be referred to, in one of `categories`, whose criteria the client meets."""
     services = referable_services_for(client).filter(status=ServiceStatus.ACTIVE, categories__in=categories)
-    directory = ServiceFilter(queryset=services)
-    services = directory.filter_sex(services, "sex", client.sex)
-    return directory.filter_age(services, "age", client.age).distinct()
+    return services.serving_person(sex=client.sex, age=client.age).distinct()
 
 
 def services_in_region(services, region) -> set[int]:
     """The services among `services` that serve `region`: theirs, or their organisation's if they name none."""
     if region is None:
         return set()
-    return set(ServiceFilter(queryset=services).filter_region(services, "region", region).values_list("pk", flat=True))
+    return set(services.serving_region(region).values_list("pk", flat=True))
 
 
 def suggest_services(client: Client, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:

@@ -65,6 +65,9 @@ def browser():
     # call the ORM synchronously, as do pytest-django's database fixtures. Allowing it is safe
     # only because the browser tests run last: set here, it never reaches the other tests.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's loop gives the main thread a connection of its own: end the shared cast's
+    # transaction on the connection that opened it, before the loop starts.
+    shared_casts.SHARED.release()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         yield chromium

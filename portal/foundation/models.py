@@ -11,7 +11,8 @@ class HomePage(Page):
     intro = RichTextField(blank=True, verbose_name=_("introduction"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["cso_directory.DirectoryIndexPage", "portal.ContentPage"]
+    # No subpage_types: the foundation names no app above it. The directory's index page and the
+    # content page each name the home page as their parent, and every other page type names its own.
     max_count = 1
 
     class Meta:

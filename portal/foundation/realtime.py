@@ -5,10 +5,17 @@ cannot reach Redis is logged and dropped: clients catch up from the database whe
 import logging
 
 from asgiref.sync import async_to_sync
+from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# Close codes every socket uses alike.
+CLOSE_BAD_MESSAGE = 4400
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 
 
 def user_group(user_id: int) -> str:
@@ -26,3 +33,18 @@ def broadcast(group: str, event: dict) -> None:
 
 def broadcast_on_commit(group: str, event: dict) -> None:
     transaction.on_commit(lambda: broadcast(group, event))
+
+
+class EventConsumer(AsyncWebsocketConsumer):
+    """A socket that handles the channel-layer events it declares and ignores every other one.
+
+    A group carries events for several kinds of socket; a new event type must never break the
+    sockets that do not care about it (Channels would raise "No handler for message type").
+    """
+
+    handled_events: frozenset[str] = frozenset()
+
+    async def dispatch(self, message):
+        kind = message["type"]
+        if kind.startswith("websocket.") or kind in self.handled_events:
+            await super().dispatch(message)

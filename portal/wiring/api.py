@@ -1,12 +1,38 @@
-"""The staff JSON API at /api/: the NinjaAPI of `referrals.api` with the routers of the apps above it.
+"""The staff JSON API at /api/: one NinjaAPI, owned here, mounting the routers of referrals and aftercare.
 
-Assembled here, on top, because the apps depend one way (cso_directory ← referrals ← aftercare):
-referrals must not import aftercare to mount its endpoints.
+Assembled on top because the apps depend one way (cso_directory ← referrals ← aftercare): each app
+offers its router and touches no API object; the answers to refusals are the referrals' ERROR_HANDLERS,
+for every router alike.
 """
 
-from aftercare.api import router as case_notes_router
-from referrals.api import api
+from django.http import HttpRequest
+from ninja import NinjaAPI, security
+from wagtail.api.v3.auth import BearerTokenAuth
 
+import referrals.api
+from aftercare.api import router as case_notes_router
+
+
+class SessionAuth(security.SessionAuth):
+    """The Django session (same scheme name in the OpenAPI document); its CSRF check applies to
+    signed-in users only, so an anonymous call answers 401 like any other."""
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+api = NinjaAPI(
+    title="Reintegration portal: staff API",
+    version="1",
+    description=referrals.api.__doc__,
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), SessionAuth()],
+)
+api.add_router("/", referrals.api.router)
 api.add_router("/", case_notes_router)
+for exception, handler in referrals.api.ERROR_HANDLERS.items():
+    api.add_exception_handler(exception, handler)
 
 __all__ = ["api"]

@@ -1,10 +1,10 @@
 """`manage.py load_demo_data`: a directory to browse and a login for every role, in all four countries.
 
-The data lives in `cso_directory/demo/`: `organisations.json` holds, per country, organisations
+The data lives in `portal/wiring/demo/`: `organisations.json` holds, per country, organisations
 with their services (fields named as on the pages; regions, languages, categories and staff-only
 attributes by code), `users.json` one login per role and country (and per prison), and `people.json`
 the clients of each prison with their needs, consent, referrals, supervision and case notes (see
-`cso_directory.management.demo_people`). Pages are keyed by slug under their parent, users by username
+`portal.wiring.management.demo_people`). Pages are keyed by slug under their parent, users by username
 and people by prison; what exists is left as it is, so a second run changes nothing.
 """
 
@@ -26,12 +26,12 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from cso_directory.actions import add_membership
-from cso_directory.management.demo_people import load_people, summary
 from cso_directory.models import CountryDirectoryPage, Language, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
 from cso_directory.site_tree import ensure_directory_tree
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
+from portal.wiring.management.demo_people import load_people, summary
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 # Printed for everyone to read: that is why the command refuses to run in production.

@@ -1,6 +1,6 @@
 """The people of the demo: clients, consent, referrals in every state, supervision cases and case notes.
 
-`cso_directory/demo/people.json` holds, per country, blocks of clients by prison. Everything is written through
+`portal/wiring/demo/people.json` holds, per country, blocks of clients by prison. Everything is written through
 the verbs of `referrals.actions` and `aftercare.actions`, acting as the demo's social workers, caseworkers and
 probation officers, so the audit trail, the referral timelines and the notices are those of real use.
 

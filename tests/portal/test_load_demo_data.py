@@ -11,14 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from aftercare.actions import DEFAULT_CHECK_IN_OFFSETS
 from aftercare.models import Alert, CaseNote, CheckIn, CheckInStatus, Goal, GoalReview, NoteVisibility, SupervisionCase
-from cso_directory.management.commands import load_demo_data
 from cso_directory.models import (
     Capacity,
     Delivery,
@@ -36,10 +35,12 @@ from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_
 from portal.foundation.countries import Country
 from portal.foundation.models import AuditEvent
 from portal.foundation.roles import Role
+from portal.wiring.management.commands import load_demo_data
 from referrals.access import referrals_visible_to
 from referrals.actions import withdrawn_disclosure
 from referrals.models import (
     AGE_BANDS,
+    REFERABLE_KINDS,
     Client,
     Need,
     Notification,
@@ -441,6 +442,13 @@ class TestLoadedDemoData:
         assert len(countries_with(sent.exclude(overdue()))) >= 2
         for referral in Referral.objects.filter(status=ReferralStatus.EXPIRED):
             assert referral.response_due < timezone.localdate(), referral
+
+    def test_every_referral_stays_in_its_clients_country_and_goes_to_a_kind_that_takes_referrals(self):
+        # The demo loader refers through the same verb as the pages and the API, which refuses the rest.
+        referrals = Referral.objects.all()
+        assert referrals.exists()
+        assert not referrals.exclude(service__organisation__country=F("client__country")).exists()
+        assert not referrals.exclude(service__organisation__kind__in=REFERABLE_KINDS).exists()
 
     def test_every_referral_went_through_the_verbs(self):
         for referral in Referral.objects.prefetch_related("events"):
