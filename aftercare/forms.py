@@ -19,6 +19,7 @@ from aftercare.models import (
     SupervisionCase,
 )
 from cso_directory.models import OrganisationKind, OrganisationPage
+from portal.foundation.forms import model_choice_field
 from portal.foundation.roles import Role
 from referrals.forms import pathways
 from referrals.models import Client, Outcome
@@ -46,13 +47,13 @@ def officers_of(office_ids):
     )
 
 
-class NamedLimitsMixin:
+class NamedLimitsMixin(forms.BaseForm):
     """A text over its limit is refused with a message naming the field and the limit."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if getattr(field, "max_length", None) is not None:
+            if isinstance(field, forms.CharField) and field.max_length is not None:
                 field.error_messages["max_length"] = limit_message(field.label, field.max_length)
 
 
@@ -148,7 +149,8 @@ class RecordCheckInForm(NamedLimitsMixin, forms.Form):
         return [self["rescheduled_to"], self["note"]]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("status") == CheckInStatus.RESCHEDULED and not cleaned.get("rescheduled_to"):
             self.add_error("rescheduled_to", _("Choose the new date."))
         if cleaned.get("status") != CheckInStatus.RESCHEDULED:
@@ -187,4 +189,4 @@ class CaseNoteForm(NamedLimitsMixin, forms.Form):
         kwargs["initial"].setdefault("idempotency_key", uuid.uuid4())
         kwargs.setdefault("auto_id", "id_note_%s")
         super().__init__(*args, **kwargs)
-        self.fields["amends"].queryset = notes.select_related("author").order_by("-sequence")
+        model_choice_field(self, "amends").queryset = notes.select_related("author").order_by("-sequence")

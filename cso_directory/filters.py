@@ -31,7 +31,8 @@ class DirectoryForm(forms.Form):
     """The filter form; a region must lie in the chosen country."""
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         region, country = cleaned_data.get("region"), cleaned_data.get("country")
         if region is not None and country and region.country != country:
             self.add_error(

@@ -13,6 +13,7 @@ import os
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -106,7 +107,7 @@ class References:
     """The rows the demo data names by code, per page field, each table fetched once."""
 
     def __init__(self):
-        self.by_field = {
+        self.by_field: dict[str, dict[str, Any]] = {
             "regions": {region.code: region for region in Region.objects.all()},
             "languages": {language.code: language for language in Language.objects.all()},
             "categories": {term.code: term for term in TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID)},
