@@ -19,7 +19,6 @@ from its status, or a similar client is already recorded.
 """
 
 import uuid
-from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -48,7 +47,17 @@ from referrals.access import (
 )
 from referrals.actions import Conflict, PossibleDuplicates
 from referrals.filters import ClientFilter
-from referrals.models import TRANSITIONS, Client, Need, Referral, ReferralEvent, ReferralStatus, Side, overdue
+from referrals.models import (
+    PEOPLES_VERBS,
+    VERBS,
+    Client,
+    Need,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Side,
+    overdue,
+)
 from referrals.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -98,18 +107,6 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerTokenAuth(), SessionAuth()],
 )
-
-# The verb behind each transition, and which fields of the request it takes besides the version.
-TRANSITION_VERBS: dict[str, tuple[Callable[..., Referral], tuple[str, ...]]] = {
-    "send": (actions.send_referral, ("override_reason",)),
-    "accept": (actions.accept_referral, ("note",)),
-    "decline": (actions.decline_referral, ("reason", "note")),
-    "start": (actions.start_referral, ("note",)),
-    "complete": (actions.complete_referral, ("outcome", "note")),
-    "not_complete": (actions.close_referral_not_completed, ("note",)),
-    "withdraw": (actions.withdraw_referral, ("note",)),
-}
-
 
 # Errors ----------------------------------------------------------------------------------------
 
@@ -398,14 +395,15 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID):
     "/referrals/{referral_id}/transitions",
     response={200: AnyReferralOut, **WRITE_ERRORS},
     tags=["referrals"],
-    summary="Take a step: send, accept, decline, start, complete, not_complete or withdraw",
+    summary=f"Take a step: {', '.join(PEOPLES_VERBS)}",
 )
 def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn):
     referral = get_referral_for_user(request.user, referral_id)
-    verb, field_names = TRANSITION_VERBS[payload.action]
-    arguments = {name: getattr(payload, name) or "" for name in field_names}
+    given = {name: getattr(payload, name) or "" for name in VERBS[payload.action].fields}
     with refusal_audited(request.user, f"referral.{payload.action}", referral):
-        referral = verb(request.user, referral, expected_version=payload.expected_version, **arguments)
+        referral = actions.take_referral_step(
+            request.user, referral, payload.action, expected_version=payload.expected_version, **given
+        )
     return referral_out(request.user, referral)
 
 
@@ -417,7 +415,7 @@ def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPag
 
 def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dict:
     """A timeline step as `side` may see it: the receiver never sees the referring side's names or notes."""
-    acting_side = TRANSITIONS[event.verb][2] if event.verb in TRANSITIONS else Side.SENDER
+    acting_side = VERBS[event.verb].side if event.verb in VERBS else Side.SENDER
     withheld = side == Side.RECEIVER and acting_side == Side.SENDER
     actor = (event.actor.get_full_name() or event.actor.username) if event.actor else None
     return {

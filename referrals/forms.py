@@ -18,6 +18,7 @@ from referrals.models import (
     Outcome,
     Priority,
     Referral,
+    ReferralVerb,
     Sex,
     text_limit,
 )
@@ -160,13 +161,7 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = client.needs.all()
         if may_override:
-            self.fields["override_reason"] = forms.CharField(
-                label=_("Send without consent, for this reason"),
-                required=False,
-                max_length=text_limit(Referral, "consent_override_reason"),
-                widget=NOTE_INPUT,
-                help_text=_("Only where the law permits it. The reason is recorded and audited."),
-            )
+            self.fields["override_reason"] = step_field("override_reason")
         if children is not None and children.exists():
             self.fields["children"] = forms.ModelMultipleChoiceField(
                 label=_("Refer her children together with her"),
@@ -188,38 +183,37 @@ class NeedPreviewForm(forms.Form):
         self.fields["need"].empty_label = _("No specific need")
 
 
-TRANSITION_LABELS = {
-    "accept": _("Accept"),
-    "decline": _("Decline"),
-    "start": _("Start the service"),
-    "complete": _("Record completion"),
-    "not_complete": _("Close as not completed"),
-    "withdraw": _("Withdraw the referral"),
-}
+def step_field(name: str) -> forms.Field:
+    """The form field of a field a referral step takes (see `ReferralVerb.fields`)."""
+    match name:
+        case "note":
+            limit = text_limit(Referral, "response_note")
+            return forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT, max_length=limit)
+        case "reason":
+            return forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
+        case "outcome":
+            return forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+        case "override_reason":
+            return forms.CharField(
+                label=_("Send without consent, for this reason"),
+                required=False,
+                max_length=text_limit(Referral, "consent_override_reason"),
+                widget=NOTE_INPUT,
+                help_text=_("Only where the law permits it. The reason is recorded and audited."),
+            )
+    raise ValueError(f"No form field for the step field {name!r}.")
 
 
 class TransitionForm(forms.Form):
-    """One step of a referral. `expected_version` makes a stale form fail with a conflict."""
+    """One step of a referral, with the fields its declaration names. `expected_version` makes a
+    stale form fail with a conflict."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=NOTE_INPUT, max_length=text_limit(Referral, "response_note")
-    )
 
-    def __init__(self, *args, verb: str, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{verb}_%s")  # several step forms share one page
+    def __init__(self, *args, verb: ReferralVerb, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"id_{verb.name}_%s")  # several step forms share one page
         super().__init__(*args, **kwargs)
-        self.verb = verb
-        self.submit_label = TRANSITION_LABELS[verb]
-
-
-class DeclineForm(TransitionForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
-
-    field_order = ["reason", "note"]
-
-
-class CompleteForm(TransitionForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-
-    field_order = ["outcome", "note"]
+        self.verb = verb.name
+        self.submit_label = verb.label
+        for name in verb.fields:
+            self.fields[name] = step_field(name)

@@ -36,48 +36,31 @@ from referrals.access import (
 from referrals.actions import (
     Conflict,
     PossibleDuplicates,
-    accept_referral,
     build_disclosure,
-    close_referral_not_completed,
-    complete_referral,
     consent_in_force,
     create_client,
     create_referral,
-    decline_referral,
     mark_notifications_read,
     record_consent,
     remove_need,
     send_family_referrals,
     send_referral,
     set_need,
-    start_referral,
+    take_referral_step,
     withdraw_consent,
-    withdraw_referral,
 )
 from referrals.filters import ClientFilter, InboxFilter
 from referrals.forms import (
     ClientForm,
-    CompleteForm,
     ConsentForm,
-    DeclineForm,
     NeedForm,
     NeedPreviewForm,
     ReferralForm,
     TransitionForm,
 )
-from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralStatus, Sex, Side
+from referrals.models import VERBS, Client, Priority, Referral, ReferralStatus, ReferralVerb, Sex, Side
 from referrals.notifications import subject_for
 from referrals.suggestions import missing_consent, pending_service_ids, referral_warnings, suggest_services
-
-TRANSITION_FORMS = {
-    "accept": (TransitionForm, accept_referral),
-    "decline": (DeclineForm, decline_referral),
-    "start": (TransitionForm, start_referral),
-    "complete": (CompleteForm, complete_referral),
-    "not_complete": (TransitionForm, close_referral_not_completed),
-    "withdraw": (TransitionForm, withdraw_referral),
-}
-
 
 # Helpers ---------------------------------------------------------------------------------------
 
@@ -319,23 +302,22 @@ def refer(request, pk):
 # Referrals -------------------------------------------------------------------------------------
 
 
-def allowed_verbs(referral: Referral, side: str) -> list[str]:
-    """The steps this side may take now, read from the one TRANSITIONS table."""
+def allowed_verbs(referral: Referral, side: str) -> list[ReferralVerb]:
+    """The steps this side may take now on the referral's page, read from the one VERBS table."""
     return [
         verb
-        for verb, (from_statuses, _to, verb_side) in TRANSITIONS.items()
-        if verb in TRANSITION_FORMS and verb_side == side and referral.status in from_statuses
+        for verb in VERBS.values()
+        if verb.on_referral_page and verb.side == side and verb.may_start_from(referral.status)
     ]
 
 
-def transition_forms(referral: Referral, side: str, failed_form=None) -> list:
+def transition_forms(referral: Referral, side: str, failed_form: TransitionForm | None = None) -> list[TransitionForm]:
     forms = []
     for verb in allowed_verbs(referral, side):
-        if failed_form is not None and failed_form.verb == verb:
+        if failed_form is not None and failed_form.verb == verb.name:
             forms.append(failed_form)
         else:
-            form_class, _verb_function = TRANSITION_FORMS[verb]
-            forms.append(form_class(verb=verb, initial={"expected_version": referral.version}))
+            forms.append(TransitionForm(verb=verb, initial={"expected_version": referral.version}))
     return forms
 
 
@@ -367,15 +349,14 @@ def referral_detail(request, pk):
 @never_cache
 @require_POST
 def referral_transition(request, pk, verb):
-    if verb not in TRANSITION_FORMS:
+    if verb not in VERBS or not VERBS[verb].on_referral_page:
         raise Http404
     referral = get_referral_for_user(request.user, pk)
-    form_class, verb_function = TRANSITION_FORMS[verb]
-    form = form_class(request.POST, verb=verb)
+    form = TransitionForm(request.POST, verb=VERBS[verb])
     if not form.is_valid():
         return render_referral_page(request, referral, status=400, failed_form=form)
     try:
-        verb_function(request.user, referral, **form.cleaned_data)
+        take_referral_step(request.user, referral, verb, **form.cleaned_data)
     except Conflict as conflict:
         referral.refresh_from_db()
         return render_referral_page(request, referral, status=409, error=str(conflict))
