@@ -6,11 +6,14 @@
 - A referral is seen by those who see its client (the referring side), and, once sent, by the
   caseworkers of the receiving organisation, who read only what the referral disclosed.
 Anything else answers 404, exactly like a record that does not exist, and the denial is audited.
+A write by someone who may see the record but not change it answers 403, audited as well.
 """
 
 import uuid
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +23,7 @@ from cso_directory.models import OrganisationPage, ServicePage
 from portal.foundation.audit import record_event
 from portal.foundation.models import Outcome
 from portal.foundation.roles import Role
-from referrals.models import REFERABLE_KINDS, Client, Consent, Referral, ReferralStatus, Side
+from referrals.models import REFERABLE_KINDS, Client, Consent, Referral, ReferralStatus, Side, StrOrPromise
 
 AnyUser = User | AnonymousUser
 REFERRING_ROLES = (Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER)
@@ -63,6 +66,17 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
 def deny(user: AnyUser, object_type: str, pk) -> Http404:
     record_event(user, "access.denied", (object_type, pk), outcome=Outcome.DENIED)
     return Http404()
+
+
+def audit_refusal(user: AnyUser, action: str, obj: models.Model, reason: object) -> None:
+    """The one record of a refused write, whatever the channel: by the lookup or by the verb."""
+    record_event(user, action, obj, outcome=Outcome.DENIED, reason=str(reason))
+
+
+def refuse(user: AnyUser, obj: models.Model, reason: StrOrPromise) -> PermissionDenied:
+    """403 for a user who may see `obj` but not change it; the refusal is audited."""
+    audit_refusal(user, "access.refused", obj, reason)
+    return PermissionDenied(reason)
 
 
 def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.view") -> Client:

@@ -8,12 +8,13 @@ locks the row, so two people acting at once cannot both win.
 import datetime
 import difflib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,14 @@ from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
 from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
 from referrals import notifications
-from referrals.access import AnyUser, clients_visible_to, organisations_where, referable_services_for, side_of
+from referrals.access import (
+    AnyUser,
+    audit_refusal,
+    clients_visible_to,
+    organisations_where,
+    referable_services_for,
+    side_of,
+)
 from referrals.deadlines import last_day_before_expiry, response_due
 from referrals.models import (
     DUPLICATE_BLOCKING_STATUSES,
@@ -65,6 +73,17 @@ class PossibleDuplicates(ValidationError):
 def check_text_limits(instance, *names: str) -> None:
     """The model's own limits on these fields; the error names each field over its limit."""
     instance.clean_fields(exclude=[field.name for field in instance._meta.fields if field.name not in names])
+
+
+@contextmanager
+def refusal_audited(user: AnyUser, action: str, obj: Model) -> Iterator[None]:
+    """Audit a write the verb refused, from any channel: the verb's own audit row is rolled back
+    with its transaction, so the refusal is recorded outside it."""
+    try:
+        yield
+    except (PermissionDenied, Conflict) as refusal:
+        audit_refusal(user, action, obj, refusal)
+        raise
 
 
 # Clients ---------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from its status, or a similar client is already recorded.
 """
 
 import uuid
-from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -31,7 +30,6 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
-from portal.foundation.models import Outcome
 from referrals import actions
 from referrals.access import (
     clients_visible_to,
@@ -45,7 +43,7 @@ from referrals.access import (
     referrals_visible_to,
     side_of,
 )
-from referrals.actions import Conflict, PossibleDuplicates
+from referrals.actions import Conflict, PossibleDuplicates, refusal_audited
 from referrals.filters import ClientFilter
 from referrals.models import (
     PEOPLES_VERBS,
@@ -146,16 +144,6 @@ def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or _("Not found."))
-
-
-@contextmanager
-def refusal_audited(user, action: str, obj):
-    """Audit a write the verb refused: the verb's own audit row is rolled back with its transaction."""
-    try:
-        yield
-    except (PermissionDenied, Conflict) as refusal:
-        record_event(user, action, obj, outcome=Outcome.DENIED, reason=str(refusal))
-        raise
 
 
 # Looking up what a request names -------------------------------------------------------------

@@ -42,6 +42,7 @@ from referrals.actions import (
     create_referral,
     mark_notifications_read,
     record_consent,
+    refusal_audited,
     remove_need,
     send_family_referrals,
     send_referral,
@@ -276,7 +277,8 @@ def refer(request, pk):
     )
     if form.is_bound and form.is_valid():
         try:
-            with transaction.atomic():  # a refused send leaves no draft behind
+            with refusal_audited(request.user, "referral.send", client), transaction.atomic():
+                # a refused send leaves no draft behind
                 sent = send_referrals(request.user, client, service, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
@@ -356,7 +358,8 @@ def referral_transition(request, pk, verb):
     if not form.is_valid():
         return render_referral_page(request, referral, status=400, failed_form=form)
     try:
-        take_referral_step(request.user, referral, verb, **form.cleaned_data)
+        with refusal_audited(request.user, f"referral.{verb}", referral):
+            take_referral_step(request.user, referral, verb, **form.cleaned_data)
     except Conflict as conflict:
         referral.refresh_from_db()
         return render_referral_page(request, referral, status=409, error=str(conflict))

@@ -73,4 +73,4 @@ def test_role_and_action(cast, role, action):
         assert response.json()["status"] == after.status
     else:
         assert (after.status, after.version) == (referral.status, referral.version)
-        assert AuditEvent.objects.filter(actor=user, object_id=str(referral.pk), outcome=Outcome.DENIED).exists()
+        assert AuditEvent.objects.filter(actor=user, object_id=str(referral.pk), outcome=Outcome.DENIED).count() == 1
