@@ -34,7 +34,7 @@ TEAM_ROLES = (
 
 def supporting_referrals(user: AnyUser) -> Q:
     return Q(
-        referrals__organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+        referrals__receiving_organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
         referrals__status__in=CASE_TEAM_STATUSES,
         referrals__consent_withdrawn=False,
     )
@@ -66,14 +66,14 @@ def team_organisation_of(user: AnyUser, client: Client) -> OrganisationPage | No
         return client.prison
     referral = (
         client.referrals.filter(
-            organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+            receiving_organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
             status__in=CASE_TEAM_STATUSES,
             consent_withdrawn=False,
         )
-        .select_related("organisation")
+        .select_related("receiving_organisation")
         .first()
     )
-    return referral.organisation if referral else None
+    return referral.receiving_organisation if referral else None
 
 
 def get_team_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view") -> Client:

@@ -83,8 +83,12 @@ def handover_summary(client: Client) -> dict:
             for need in client.needs.select_related("category")
         ],
         "referrals": [
-            {"service": referral.service.title, "organisation": referral.organisation.title, "status": referral.status}
-            for referral in client.referrals.select_related("service", "organisation")
+            {
+                "service": referral.service.title,
+                "organisation": referral.receiving_organisation.title,
+                "status": referral.status,
+            }
+            for referral in client.referrals.select_related("service", "receiving_organisation")
         ],
         "key_notes": [
             {"sequence": note.sequence, "body": note.body}

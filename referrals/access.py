@@ -45,7 +45,8 @@ def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
 
 
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
-    received = Q(organisation__in=organisations_where(user, Role.CSO_CASEWORKER)) & ~Q(status=ReferralStatus.DRAFT)
+    caseworkers_at = organisations_where(user, Role.CSO_CASEWORKER)
+    received = Q(receiving_organisation__in=caseworkers_at) & ~Q(status=ReferralStatus.DRAFT)
     return Referral.objects.filter(Q(client__in=clients_visible_to(user).values("pk")) | received)
 
 
@@ -58,7 +59,7 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
     """Whether the user acts for the referring side or the receiving organisation of a referral."""
     if clients_visible_to(user).filter(pk=referral.client_id).exists():
         return Side.SENDER
-    if organisations_where(user, Role.CSO_CASEWORKER).filter(pk=referral.organisation_id).exists():
+    if organisations_where(user, Role.CSO_CASEWORKER).filter(pk=referral.receiving_organisation_id).exists():
         return Side.RECEIVER
     return None
 
@@ -92,7 +93,7 @@ def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "
     referral = (
         referrals_visible_to(user)
         .filter(pk=pk)
-        .select_related("client", "service", "organisation", "referring_organisation")
+        .select_related("client", "service", "receiving_organisation", "referring_organisation")
         .first()
     )
     if referral is None:

@@ -290,7 +290,7 @@ def create_referral(
 
 
 def lock_for_transition(referral: Referral, verb: ReferralVerb, expected_version: int | None) -> Referral:
-    locked = Referral.objects.select_for_update().select_related("client", "organisation").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update().select_related("client", "receiving_organisation").get(pk=referral.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(_("Someone else changed this referral in the meantime. Reload it and try again."))
     if not verb.may_start_from(locked.status):
@@ -338,7 +338,7 @@ def send_referral(user, referral: Referral, *, override_reason: str = "", expect
     """Share the disclosure snapshot with the service; needs consent in force or a permitted override."""
     client = referral.client
     require_referable(client, referral.service)
-    consent = consent_in_force(client, referral.organisation)
+    consent = consent_in_force(client, referral.receiving_organisation)
     if consent is None and not override_reason.strip():
         raise ConsentRequired(
             _("This person has no consent in force for sharing with this kind of organisation. Record consent first.")

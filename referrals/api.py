@@ -354,7 +354,7 @@ def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: Conse
 )
 def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[ReferralFilters]):
     referrals = filter_referrals(referrals_visible_to(request.user), filters)
-    referrals = referrals.select_related("client", "service", "organisation", "referring_organisation")
+    referrals = referrals.select_related("client", "service", "receiving_organisation", "referring_organisation")
     page = page_of(request.user, "referral.list", referrals.order_by("-updated_at", "id"), paging)
     return {**page, "items": referrals_out(request.user, page["items"])}
 
@@ -398,7 +398,7 @@ def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: T
 def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPage | None:
     if acting_side == Side.SENDER:
         return referral.referring_organisation
-    return referral.organisation if acting_side == Side.RECEIVER else None
+    return referral.receiving_organisation if acting_side == Side.RECEIVER else None
 
 
 def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dict:

@@ -403,8 +403,12 @@ class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
     service = models.ForeignKey(ServicePage, on_delete=models.PROTECT, related_name="referrals")
-    organisation = models.ForeignKey(
-        OrganisationPage, on_delete=models.PROTECT, related_name="received_referrals", editable=False
+    receiving_organisation = models.ForeignKey(
+        OrganisationPage,
+        on_delete=models.PROTECT,
+        related_name="received_referrals",
+        editable=False,
+        verbose_name=_("receiving organisation"),
     )
     referring_organisation = models.ForeignKey(
         OrganisationPage, on_delete=models.PROTECT, related_name="sent_referrals"
@@ -441,7 +445,7 @@ class Referral(models.Model):
         return f"{self.client} → {self.service}"
 
     def save(self, *args, **kwargs):
-        self.organisation_id = self.service.organisation_id
+        self.receiving_organisation_id = self.service.organisation_id
         super().save(*args, **kwargs)
 
     @property

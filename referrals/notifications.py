@@ -29,7 +29,9 @@ SUBJECTS: dict[str, StrOrPromise] = {name: verb.subject for name, verb in VERBS.
 
 def recipients(referral: Referral, verb: str):
     users = get_user_model().objects.filter(is_active=True)
-    receivers = users.filter(memberships__organisation=referral.organisation_id, memberships__role=Role.CSO_CASEWORKER)
+    receivers = users.filter(
+        memberships__organisation=referral.receiving_organisation_id, memberships__role=Role.CSO_CASEWORKER
+    )
     sender = users.filter(pk=referral.created_by_id)
     wanted = users.none()
     if Side.RECEIVER in AUDIENCES[verb]:

@@ -11,7 +11,7 @@ import uuid
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import AliasChoices, model_validator
 
 from cso_directory.models import OrganisationKind
 from referrals.models import (
@@ -254,7 +254,8 @@ class PageRef(Schema):
 class ReferralCommon(Schema):
     id: uuid.UUID
     service: PageRef
-    organisation: PageRef
+    # The receiving organisation, under the name the API has always given it.
+    organisation: PageRef = Field(validation_alias=AliasChoices("receiving_organisation", "organisation"))
     status: ReferralStatus
     version: int
     disclosed: dict[str, Any]

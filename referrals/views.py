@@ -157,7 +157,7 @@ def render_client_page(request, client: Client, *, status: int = 200, need_form=
         "consents": client.consents.all(),
         "mother": visible.filter(pk=client.mother_id).first() if client.mother_id else None,
         "children": visible.filter(mother=client),
-        "referrals": client.referrals.select_related("service", "organisation").prefetch_related("events"),
+        "referrals": client.referrals.select_related("service", "receiving_organisation").prefetch_related("events"),
         "suggestions": suggest_services(client),
         "directory_query": directory_query_for(client),
         "need_form": need_form or NeedForm(),
@@ -385,11 +385,11 @@ def status_counts(referrals) -> list[tuple[str, str, int]]:
 def inbox(request):
     """The referrals the caseworker's organisations received; each shows its disclosed snapshot only."""
     received = referrals_visible_to(request.user).filter(
-        organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
+        receiving_organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
     )
     inbox_filter = InboxFilter(request.GET or None, queryset=received)
     listed = inbox_filter.qs.distinct() if inbox_filter.is_bound else received
-    page = paginate(request, listed.select_related("service", "organisation").order_by("-sent_at", "pk"))
+    page = paginate(request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk"))
     record_listing(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
     context = {
         "filter": inbox_filter,

@@ -90,9 +90,9 @@ class Cast:
         return self.services[key]
 
     def caseworker_of(self, referral: Referral):
-        if referral.organisation_id not in self.caseworkers:
-            raise CommandError(f"people.json: nobody at {referral.organisation} can answer {referral}")
-        return self.caseworkers[referral.organisation_id]
+        if referral.receiving_organisation_id not in self.caseworkers:
+            raise CommandError(f"people.json: nobody at {referral.receiving_organisation} can answer {referral}")
+        return self.caseworkers[referral.receiving_organisation_id]
 
     def birth_date(self, written: str) -> datetime.date:
         birth_date = datetime.date.fromisoformat(written)
