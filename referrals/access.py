@@ -23,7 +23,16 @@ from cso_directory.models import OrganisationPage, ServicePage
 from portal.foundation.audit import record_event
 from portal.foundation.models import Outcome
 from portal.foundation.roles import Role
-from referrals.models import REFERABLE_KINDS, Client, Consent, Referral, ReferralStatus, Side, StrOrPromise
+from referrals.models import (
+    REFERABLE_KINDS,
+    Client,
+    Consent,
+    Notification,
+    Referral,
+    ReferralStatus,
+    Side,
+    StrOrPromise,
+)
 
 AnyUser = User | AnonymousUser
 REFERRING_ROLES = (Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER)
@@ -64,7 +73,7 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
     return None
 
 
-def deny(user: AnyUser, object_type: str, pk) -> Http404:
+def deny(user: AnyUser, object_type: str, pk: object) -> Http404:
     record_event(user, "access.denied", (object_type, pk), outcome=Outcome.DENIED)
     return Http404()
 
@@ -113,6 +122,13 @@ def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "c
     return consent
 
 
+def notifications_of(user: AnyUser) -> QuerySet[Notification]:
+    """The user's own notices, newest first: nobody reads another's."""
+    if not isinstance(user, User):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
 def referable_services_for(client: Client) -> QuerySet[ServicePage]:
     """The services a referral of this client may go to: listed, in the client's country, of a referable kind.
 
@@ -122,7 +138,7 @@ def referable_services_for(client: Client) -> QuerySet[ServicePage]:
     return services.filter(organisation__country=client.country, organisation__kind__in=REFERABLE_KINDS)
 
 
-def get_referable_service(user: AnyUser, client: Client, pk) -> ServicePage:
+def get_referable_service(user: AnyUser, client: Client, pk: object) -> ServicePage:
     """The service, if this client may be referred to it; otherwise 404, like a missing one (audited)."""
     service = None
     if str(pk).isdigit():
