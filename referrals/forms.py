@@ -1,6 +1,7 @@
 """Forms of the staff workspace. They validate input only; the verbs in actions.py do the writing."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,6 +32,11 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
 SHAREABLE_KINDS = [(kind.value, kind.label) for kind in REFERABLE_KINDS]
+
+
+def choices_of(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model choice field of `form`, whose choices the form narrows to what the user may pick."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def pathways():
@@ -67,18 +73,18 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         prisons = prisons_of(user)
-        self.fields["prison"].queryset = prisons
-        self.fields["prison"].empty_label = None
-        self.fields["region_of_return"].queryset = Region.objects.filter(country__in=prisons.values("country"))
-        self.fields["mother"].queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
-        self.fields["languages"].queryset = Language.objects.all()
+        choices_of(self, "prison").queryset = prisons
+        choices_of(self, "prison").empty_label = None
+        choices_of(self, "region_of_return").queryset = Region.objects.filter(country__in=prisons.values("country"))
+        choices_of(self, "mother").queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
+        choices_of(self, "languages").queryset = Language.objects.all()
 
     def offer_confirmation(self) -> None:
         """After possible duplicates were found: let the user say this is someone else."""
         self.fields["confirmed_new"] = forms.BooleanField(label=_("This is a different person"), required=False)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         prison, region = cleaned.get("prison"), cleaned.get("region_of_return")
         if prison and region and region.country != prison.country:
             self.add_error("region_of_return", _("Choose a region of the prison's country."))
@@ -95,7 +101,7 @@ class NeedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_need_%s")
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = pathways()
+        choices_of(self, "category").queryset = pathways()
 
 
 def evidence_extension(upload) -> str:
@@ -159,7 +165,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, client, children=None, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["need"].queryset = client.needs.all()
+        choices_of(self, "need").queryset = client.needs.all()
         if may_override:
             self.fields["override_reason"] = step_field("override_reason")
         if children is not None and children.exists():
@@ -179,8 +185,8 @@ class NeedPreviewForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         kwargs.setdefault("auto_id", "id_preview_%s")  # the send form on the same page has a `need` too
         super().__init__(*args, **kwargs)
-        self.fields["need"].queryset = client.needs.select_related("category")
-        self.fields["need"].empty_label = _("No specific need")
+        choices_of(self, "need").queryset = client.needs.select_related("category")
+        choices_of(self, "need").empty_label = _("No specific need")
 
 
 def step_field(name: str) -> forms.Field:
