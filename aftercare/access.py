@@ -8,12 +8,20 @@ the author made visible to the whole team; everyone sees their own organisation'
 import uuid
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from cso_directory.models import OrganisationPage
 from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
-from referrals.access import AnyUser, clients_visible_to, deny, organisations_where
+from referrals.access import (
+    AnyUser,
+    clients_visible_to,
+    deny,
+    get_client_for_user,
+    organisations_where,
+    refuse,
+)
 from referrals.models import CASE_TEAM_STATUSES, Client
 
 TEAM_ROLES = (
@@ -26,7 +34,7 @@ TEAM_ROLES = (
 
 def supporting_referrals(user: AnyUser) -> Q:
     return Q(
-        referrals__organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+        referrals__receiving_organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
         referrals__status__in=CASE_TEAM_STATUSES,
         referrals__consent_withdrawn=False,
     )
@@ -58,14 +66,14 @@ def team_organisation_of(user: AnyUser, client: Client) -> OrganisationPage | No
         return client.prison
     referral = (
         client.referrals.filter(
-            organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+            receiving_organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
             status__in=CASE_TEAM_STATUSES,
             consent_withdrawn=False,
         )
-        .select_related("organisation")
+        .select_related("receiving_organisation")
         .first()
     )
-    return referral.organisation if referral else None
+    return referral.receiving_organisation if referral else None
 
 
 def get_team_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view") -> Client:
@@ -76,9 +84,30 @@ def get_team_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str 
     return client
 
 
-def get_case_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view") -> SupervisionCase:
+def get_client_to_hand_over(user: AnyUser, pk: uuid.UUID | str) -> Client:
+    """The client, for the social workers of the prison holding them: 404 for who may not see
+    the client, 403 for the others who see it (audited)."""
+    client = get_client_for_user(user, pk, action="client.handover")
+    if not organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=client.prison_id).exists():
+        raise refuse(user, client, _("Only social workers of the holding prison can hand this client over."))
+    return client
+
+
+def may_change_case(user: AnyUser, case: SupervisionCase) -> bool:
+    """Only the probation office of a case changes it: its officers and supervisors."""
+    probation_staff = organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR)
+    return probation_staff.filter(pk=case.probation_office_id).exists()
+
+
+def get_case_for_user(
+    user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view", write: bool = False
+) -> SupervisionCase:
+    """The case, if the user may see it (and, for a `write`, change it). Otherwise 404 for who may
+    not see it, 403 for who may see but not change it; every answer is audited."""
     case = cases_visible_to(user).filter(pk=pk).select_related("client", "probation_office", "officer").first()
     if case is None:
         raise deny(user, "aftercare.supervisioncase", pk)
+    if write and not may_change_case(user, case):
+        raise refuse(user, case, _("Only the probation office of this case can change it."))
     record_event(user, action, case)
     return case

@@ -17,12 +17,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from aftercare.access import get_team_client_for_user, notes_visible_to
+from aftercare.access import get_client_to_hand_over, get_team_client_for_user, notes_visible_to
 from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from aftercare.payloads import note_payload
 from cso_directory.models import OrganisationPage
-from referrals.access import get_client_for_user
 from referrals.models import Client
 from referrals.schemas import READ_ERRORS, Detail, FieldErrors
 
@@ -113,7 +112,7 @@ def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
     summary="Hand the client over to a probation office: the supervision case opens on the release date",
 )
 def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn):
-    client = get_client_for_user(request.user, client_id, action="client.handover")
+    client = get_client_to_hand_over(request.user, client_id)
     office = OrganisationPage.objects.live().filter(pk=payload.probation_office).first()
     if office is None:
         raise ValidationError({"probation_office": _("No organisation has this id.")})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aftercare.access import cases_visible_to, get_case_for_user, get_team_client_for_user, notes_visible_to
+from aftercare.access import (
+    cases_visible_to,
+    get_case_for_user,
+    get_client_to_hand_over,
+    get_team_client_for_user,
+    may_change_case,
+    notes_visible_to,
+)
 from aftercare.actions import (
     add_case_note,
     add_check_in,
@@ -31,8 +38,6 @@ from aftercare.actions import (
     hand_over,
     mark_alerts_read,
     record_check_in,
-    require_case_access,
-    require_holding_prison,
     review_goal,
 )
 from aftercare.filters import CaseloadFilter
@@ -49,7 +54,7 @@ from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, SupervisionCas
 from aftercare.payloads import display_name
 from portal.foundation.audit import record_event
 from portal.foundation.listing import paginate, query_without_page
-from referrals.access import clients_visible_to, get_client_for_user
+from referrals.access import clients_visible_to
 from referrals.forms import pathways
 from referrals.models import Priority, ReferralStatus
 
@@ -64,14 +69,6 @@ def safe_next(request, default: str) -> str:
     return default
 
 
-def may_change(user, case: SupervisionCase) -> bool:
-    try:
-        require_case_access(user, case)
-    except PermissionDenied:
-        return False
-    return True
-
-
 # Handover --------------------------------------------------------------------------------------
 
 
@@ -79,8 +76,7 @@ def may_change(user, case: SupervisionCase) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def handover(request, pk):
-    client = get_client_for_user(request.user, pk, action="client.handover")
-    require_holding_prison(request.user, client)
+    client = get_client_to_hand_over(request.user, pk)
     existing = SupervisionCase.objects.filter(client=client).first()
     if existing is not None:
         messages.info(request, _("This client has already been handed over."))
@@ -180,7 +176,7 @@ def render_case_page(
     failed_review=None,
     failed_record=None,
 ):
-    editable = may_change(request.user, case)
+    editable = may_change_case(request.user, case)
     unread_alerts = case.alerts.filter(user=request.user, read_at__isnull=True)
     # Its forms go back here, also when the page shows a refused form under another URL.
     page_path = reverse("aftercare:case_detail", kwargs={"pk": case.pk})
@@ -222,8 +218,7 @@ def redirect_to_case(case: SupervisionCase, fragment: str):
 @never_cache
 @require_POST
 def officer_assign(request, pk):
-    case = get_case_for_user(request.user, pk)
-    require_case_access(request.user, case)
+    case = get_case_for_user(request.user, pk, write=True)
     form = AssignOfficerForm(request.POST, office_id=case.probation_office_id)
     if form.is_valid():
         try:
@@ -240,8 +235,7 @@ def officer_assign(request, pk):
 @never_cache
 @require_POST
 def goal_add(request, pk):
-    case = get_case_for_user(request.user, pk)
-    require_case_access(request.user, case)
+    case = get_case_for_user(request.user, pk, write=True)
     form = GoalForm(request.POST, client=case.client, auto_id="id_new_goal_%s")
     if form.is_valid():
         try:
@@ -258,8 +252,7 @@ def goal_add(request, pk):
 @never_cache
 @require_POST
 def goal_review(request, pk, goal_id):
-    case = get_case_for_user(request.user, pk)
-    require_case_access(request.user, case)
+    case = get_case_for_user(request.user, pk, write=True)
     goal = get_object_or_404(case.goals.select_related("case"), pk=goal_id)
     form = GoalReviewForm(request.POST, auto_id=f"id_goal{goal.pk}_%s")
     if form.is_valid():
@@ -277,8 +270,7 @@ def goal_review(request, pk, goal_id):
 @never_cache
 @require_POST
 def check_in_add(request, pk):
-    case = get_case_for_user(request.user, pk)
-    require_case_access(request.user, case)
+    case = get_case_for_user(request.user, pk, write=True)
     form = CheckInForm(request.POST, auto_id="id_new_check_in_%s")
     if form.is_valid():
         add_check_in(request.user, case, **form.cleaned_data)
@@ -291,8 +283,7 @@ def check_in_add(request, pk):
 @never_cache
 @require_POST
 def check_in_record(request, pk, check_in_id):
-    case = get_case_for_user(request.user, pk)
-    require_case_access(request.user, case)
+    case = get_case_for_user(request.user, pk, write=True)
     check_in = get_object_or_404(case.check_ins.select_related("case"), pk=check_in_id, status=CheckInStatus.SCHEDULED)
     form = RecordCheckInForm(request.POST, auto_id=f"id_checkin{check_in.pk}_%s")
     if form.is_valid():

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -18,15 +18,27 @@ from cso_directory.access import services_whose_capacity_user_may_set
 from cso_directory.models import Capacity, Membership, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
 from portal.foundation.audit import record_event
+from portal.foundation.models import Decision
 from portal.foundation.realtime import broadcast_on_commit, user_group
 from portal.foundation.roles import Role
 
+AnyUser = User | AnonymousUser
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 
 
+def record_membership_event(actor: AnyUser | None, action: str, membership: Membership, **detail: object) -> None:
+    """Memberships are audited like every other write; Wagtail's log keeps feeding the admin's history."""
+    facts = {"user": membership.user_id, "organisation": membership.organisation_id, "role": membership.role}
+    record_event(actor, action, membership, outcome=Decision.ALLOWED, **facts, **detail)
+
+
 @transaction.atomic
-def add_membership(user: User, organisation: OrganisationPage, role: Role) -> Membership:
-    membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+def add_membership(
+    user: User, organisation: OrganisationPage, role: Role, *, actor: AnyUser | None = None
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if created:
+        record_membership_event(actor, "membership.add", membership)
     sync_admin_groups(user)
     announce_access_changed(user)
     return membership
@@ -41,6 +53,7 @@ def invite_member(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    actor: AnyUser | None = None,
 ) -> Membership:
     """Give `username` a membership, creating the user if the name is new.
 
@@ -55,16 +68,20 @@ def invite_member(
             username=username, email=email, first_name=first_name, last_name=last_name
         )
         transaction.on_commit(lambda: send_password_set_link(user))
-    membership = add_membership(user, organisation, role)
+    membership = add_membership(user, organisation, role, actor=actor)
     log(instance=membership, action="wagtail.create")
     return membership
 
 
 @transaction.atomic
-def change_membership(membership: Membership, *, organisation: OrganisationPage, role: Role) -> Membership:
+def change_membership(
+    membership: Membership, *, organisation: OrganisationPage, role: Role, actor: AnyUser | None = None
+) -> Membership:
+    before = {"from_organisation": membership.organisation_id, "from_role": membership.role}
     membership.organisation = organisation
     membership.role = role
     membership.save(update_fields=["organisation", "role"])
+    record_membership_event(actor, "membership.change", membership, **before)
     sync_admin_groups(membership.user)
     announce_access_changed(membership.user)
     log(instance=membership, action="wagtail.edit")
@@ -72,8 +89,9 @@ def change_membership(membership: Membership, *, organisation: OrganisationPage,
 
 
 @transaction.atomic
-def remove_membership(membership: Membership) -> None:
+def remove_membership(membership: Membership, *, actor: AnyUser | None = None) -> None:
     user = membership.user
+    record_membership_event(actor, "membership.remove", membership)
     log(instance=membership, action="wagtail.delete", deleted=True)
     membership.delete()
     sync_admin_groups(user)

@@ -79,6 +79,7 @@ class MembershipCreateView(generic.CreateView):
             email=data["email"],
             organisation=data["organisation"],
             role=data["role"],
+            actor=self.request.user,
         )
 
 
@@ -88,7 +89,9 @@ class MembershipEditView(generic.EditView):
 
     def save_instance(self):
         data = self.form.cleaned_data
-        return change_membership(self.object, organisation=data["organisation"], role=data["role"])
+        return change_membership(
+            self.object, organisation=data["organisation"], role=data["role"], actor=self.request.user
+        )
 
 
 class MembershipDeleteView(generic.DeleteView):
@@ -96,7 +99,7 @@ class MembershipDeleteView(generic.DeleteView):
         return memberships_visible_to(self.request.user)
 
     def delete_action(self):
-        remove_membership(self.object)
+        remove_membership(self.object, actor=self.request.user)
 
 
 class MembershipHistoryView(history.HistoryView):

@@ -6,11 +6,14 @@
 - A referral is seen by those who see its client (the referring side), and, once sent, by the
   caseworkers of the receiving organisation, who read only what the referral disclosed.
 Anything else answers 404, exactly like a record that does not exist, and the denial is audited.
+A write by someone who may see the record but not change it answers 403, audited as well.
 """
 
 import uuid
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +23,16 @@ from cso_directory.models import OrganisationPage, ServicePage, ServicePageQuery
 from portal.foundation.audit import record_event
 from portal.foundation.models import Decision
 from portal.foundation.roles import Role
-from referrals.models import REFERABLE_KINDS, Client, Consent, Referral, ReferralStatus, Side
+from referrals.models import (
+    REFERABLE_KINDS,
+    Client,
+    Consent,
+    Notification,
+    Referral,
+    ReferralStatus,
+    Side,
+    StrOrPromise,
+)
 
 AnyUser = User | AnonymousUser
 REFERRING_ROLES = (Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER)
@@ -42,7 +54,8 @@ def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
 
 
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
-    received = Q(organisation__in=organisations_where(user, Role.CSO_CASEWORKER)) & ~Q(status=ReferralStatus.DRAFT)
+    caseworkers_at = organisations_where(user, Role.CSO_CASEWORKER)
+    received = Q(receiving_organisation__in=caseworkers_at) & ~Q(status=ReferralStatus.DRAFT)
     return Referral.objects.filter(Q(client__in=clients_visible_to(user).values("pk")) | received)
 
 
@@ -55,14 +68,25 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
     """Whether the user acts for the referring side or the receiving organisation of a referral."""
     if clients_visible_to(user).filter(pk=referral.client_id).exists():
         return Side.SENDER
-    if organisations_where(user, Role.CSO_CASEWORKER).filter(pk=referral.organisation_id).exists():
+    if organisations_where(user, Role.CSO_CASEWORKER).filter(pk=referral.receiving_organisation_id).exists():
         return Side.RECEIVER
     return None
 
 
-def deny(user: AnyUser, object_type: str, pk) -> Http404:
+def deny(user: AnyUser, object_type: str, pk: object) -> Http404:
     record_event(user, "access.denied", (object_type, pk), outcome=Decision.DENIED)
     return Http404()
+
+
+def audit_refusal(user: AnyUser, action: str, obj: models.Model, reason: object) -> None:
+    """The one record of a refused write, whatever the channel: by the lookup or by the verb."""
+    record_event(user, action, obj, outcome=Decision.DENIED, reason=str(reason))
+
+
+def refuse(user: AnyUser, obj: models.Model, reason: StrOrPromise) -> PermissionDenied:
+    """403 for a user who may see `obj` but not change it; the refusal is audited."""
+    audit_refusal(user, "access.refused", obj, reason)
+    return PermissionDenied(reason)
 
 
 def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.view") -> Client:
@@ -78,7 +102,7 @@ def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "
     referral = (
         referrals_visible_to(user)
         .filter(pk=pk)
-        .select_related("client", "service", "organisation", "referring_organisation")
+        .select_related("client", "service", "receiving_organisation", "referring_organisation")
         .first()
     )
     if referral is None:
@@ -98,6 +122,13 @@ def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "c
     return consent
 
 
+def notifications_of(user: AnyUser) -> QuerySet[Notification]:
+    """The user's own notices, newest first: nobody reads another's."""
+    if not isinstance(user, User):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
 def referable_services_for(client: Client) -> ServicePageQuerySet:
     """The services a referral of this client may go to: listed, in the client's country, of a referable kind.
 
@@ -107,7 +138,7 @@ def referable_services_for(client: Client) -> ServicePageQuerySet:
     return services.filter(organisation__country=client.country, organisation__kind__in=REFERABLE_KINDS)
 
 
-def get_referable_service(user: AnyUser, client: Client, pk) -> ServicePage:
+def get_referable_service(user: AnyUser, client: Client, pk: object) -> ServicePage:
     """The service, if this client may be referred to it; otherwise 404, like a missing one (audited)."""
     service = None
     if str(pk).isdigit():

@@ -8,11 +8,13 @@ locks the row, so two people acting at once cannot both win.
 import datetime
 import difflib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,12 +23,18 @@ from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
 from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
 from referrals import notifications
-from referrals.access import clients_visible_to, organisations_where, referable_services_for, side_of
+from referrals.access import (
+    AnyUser,
+    audit_refusal,
+    organisations_where,
+    referable_services_for,
+    side_of,
+)
 from referrals.deadlines import last_day_before_expiry, response_due
 from referrals.models import (
     DUPLICATE_BLOCKING_STATUSES,
     OPEN_STATUSES,
-    TRANSITIONS,
+    VERBS,
     Client,
     Consent,
     Need,
@@ -35,6 +43,7 @@ from referrals.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
+    ReferralVerb,
     Sex,
     Side,
     name_key,
@@ -63,6 +72,17 @@ class PossibleDuplicates(ValidationError):
 def check_text_limits(instance, *names: str) -> None:
     """The model's own limits on these fields; the error names each field over its limit."""
     instance.clean_fields(exclude=[field.name for field in instance._meta.fields if field.name not in names])
+
+
+@contextmanager
+def refusal_audited(user: AnyUser, action: str, obj: Model) -> Iterator[None]:
+    """Audit a write the verb refused, from any channel: the verb's own audit row is rolled back
+    with its transaction, so the refusal is recorded outside it."""
+    try:
+        yield
+    except (PermissionDenied, Conflict) as refusal:
+        audit_refusal(user, action, obj, refusal)
+        raise
 
 
 # Clients ---------------------------------------------------------------------------------------
@@ -111,14 +131,8 @@ def create_client(user, *, prison: OrganisationPage, languages=(), confirmed_new
     return client
 
 
-def require_client_access(user, client: Client) -> None:
-    if not clients_visible_to(user).filter(pk=client.pk).exists():
-        raise PermissionDenied(_("You cannot change this client's record."))
-
-
 @transaction.atomic
 def update_client(user, client: Client, *, languages=None, **fields) -> Client:
-    require_client_access(user, client)
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean(exclude=["reference", "country", "name_key", "created_by"])
@@ -131,7 +145,6 @@ def update_client(user, client: Client, *, languages=None, **fields) -> Client:
 
 @transaction.atomic
 def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, details: str = "") -> Need:
-    require_client_access(user, client)
     check_text_limits(Need(client=client, category=category, priority=priority, details=details), "details")
     need, _created = Need.objects.update_or_create(
         client=client, category=category, defaults={"priority": priority, "details": details}
@@ -142,7 +155,6 @@ def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, det
 
 @transaction.atomic
 def remove_need(user, need: Need) -> None:
-    require_client_access(user, need.client)
     record_event(user, "need.remove", need.client, category=need.category.code)
     need.delete()
 
@@ -152,7 +164,6 @@ def remove_need(user, need: Need) -> None:
 
 @transaction.atomic
 def record_consent(user, client: Client, **fields) -> Consent:
-    require_client_access(user, client)
     consent = Consent(client=client, recorded_by=user, **fields)
     consent.full_clean(exclude=["recorded_by"])
     consent.save()
@@ -163,7 +174,6 @@ def record_consent(user, client: Client, **fields) -> Consent:
 @transaction.atomic
 def withdraw_consent(user, consent: Consent, *, withdrawn_on: datetime.date | None = None) -> Consent:
     """Stop further sharing: open referrals are flagged and lose what the consent allowed."""
-    require_client_access(user, consent.client)
     if not consent.in_force:
         raise ValidationError(_("This consent was already withdrawn."))
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
@@ -268,35 +278,32 @@ def create_referral(
     return referral
 
 
-def lock_for_transition(referral: Referral, verb: str, expected_version: int | None) -> Referral:
-    locked = Referral.objects.select_for_update().select_related("client", "organisation").get(pk=referral.pk)
+def lock_for_transition(referral: Referral, verb: ReferralVerb, expected_version: int | None) -> Referral:
+    locked = Referral.objects.select_for_update().select_related("client", "receiving_organisation").get(pk=referral.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(_("Someone else changed this referral in the meantime. Reload it and try again."))
-    allowed_from, _to, _side = TRANSITIONS[verb]
-    if locked.status not in allowed_from:
+    if not verb.may_start_from(locked.status):
         raise Conflict(
             _("A referral that is “%(status)s” cannot be %(verb)s.")
-            % {"status": locked.get_status_display(), "verb": VERB_LABELS[verb]}
+            % {"status": locked.get_status_display(), "verb": verb.past_label}
         )
     return locked
 
 
-VERB_LABELS = {
-    "send": gettext_lazy("sent"),
-    "accept": gettext_lazy("accepted"),
-    "decline": gettext_lazy("declined"),
-    "start": gettext_lazy("started"),
-    "complete": gettext_lazy("completed"),
-    "not_complete": gettext_lazy("closed as not completed"),
-    "withdraw": gettext_lazy("withdrawn"),
-    "expire": gettext_lazy("expired"),
-}
-
-
-def _transition(user, referral: Referral, verb: str, *, expected_version=None, note: str = "", **changes) -> Referral:
-    """Move a referral along the TRANSITIONS table: lock, check, write, audit, notify after commit."""
-    allowed_from, to_status, side = TRANSITIONS[verb]
-    if side != Side.SYSTEM and side_of(user, referral) != side:
+def _transition(
+    user: AnyUser | None,
+    referral: Referral,
+    verb_name: str,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+    **changes: object,
+) -> Referral:
+    """Take a step declared in VERBS: lock, check, write, audit, notify after commit."""
+    verb = VERBS[verb_name]
+    actor = user if isinstance(user, User) else None
+    taker = Side.SYSTEM if user is None else side_of(user, referral)
+    if taker != verb.side:
         raise PermissionDenied(_("You cannot do this on this referral."))
     locked = lock_for_transition(referral, verb, expected_version)
     from_status = locked.status
@@ -304,14 +311,14 @@ def _transition(user, referral: Referral, verb: str, *, expected_version=None, n
         setattr(locked, name, value)
     check_text_limits(locked, *changes)
     check_text_limits(ReferralEvent(note=note), "note")
-    locked.status = to_status
+    locked.status = verb.to_status
     locked.version += 1
     locked.save()
     ReferralEvent.objects.create(
-        referral=locked, verb=verb, from_status=from_status, to_status=to_status, actor=user, note=note
+        referral=locked, verb=verb.name, from_status=from_status, to_status=verb.to_status, actor=actor, note=note
     )
-    record_event(user, f"referral.{verb}", locked, from_status=from_status, to_status=to_status)
-    notifications.notify(locked, verb)
+    record_event(actor, f"referral.{verb.name}", locked, from_status=from_status, to_status=verb.to_status)
+    notifications.notify(locked, verb.name)
     return locked
 
 
@@ -320,7 +327,7 @@ def send_referral(user, referral: Referral, *, override_reason: str = "", expect
     """Share the disclosure snapshot with the service; needs consent in force or a permitted override."""
     client = referral.client
     require_referable(client, referral.service)
-    consent = consent_in_force(client, referral.organisation)
+    consent = consent_in_force(client, referral.receiving_organisation)
     if consent is None and not override_reason.strip():
         raise ConsentRequired(
             _("This person has no consent in force for sharing with this kind of organisation. Record consent first.")
@@ -355,48 +362,28 @@ def send_family_referrals(user, mother: Client, children: Iterable[Client], serv
     return [send_referral(user, referral) for referral in referrals]
 
 
-@transaction.atomic
-def accept_referral(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
-    return _transition(user, referral, "accept", expected_version=expected_version, note=note, response_note=note)
+# What a step refuses to be taken without, of the fields it takes.
+REQUIRED_FIELDS = {
+    "reason": gettext_lazy("Choose why the referral is declined."),
+    "outcome": gettext_lazy("Choose the outcome."),
+}
 
 
 @transaction.atomic
-def decline_referral(user, referral: Referral, *, reason: str, note: str = "", expected_version=None) -> Referral:
-    if not reason:
-        raise ValidationError({"reason": _("Choose why the referral is declined.")})
+def take_referral_step(
+    user: AnyUser, referral: Referral, verb_name: str, *, expected_version: int | None = None, **given: str
+) -> Referral:
+    """Take any step a person takes, with the fields its declaration names (see VERBS)."""
+    if verb_name == "send":
+        return send_referral(user, referral, expected_version=expected_version, **given)
+    verb = VERBS[verb_name]
+    missing = {name: REQUIRED_FIELDS[name] for name in verb.fields if name in REQUIRED_FIELDS and not given.get(name)}
+    if missing:
+        raise ValidationError(missing)
+    changes = {field: given.get(source, "") for field, source in verb.writes}
     return _transition(
-        user,
-        referral,
-        "decline",
-        expected_version=expected_version,
-        note=note,
-        decline_reason=reason,
-        response_note=note,
+        user, referral, verb.name, expected_version=expected_version, note=given.get("note", ""), **changes
     )
-
-
-@transaction.atomic
-def start_referral(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
-    return _transition(user, referral, "start", expected_version=expected_version, note=note)
-
-
-@transaction.atomic
-def complete_referral(user, referral: Referral, *, outcome: str, note: str = "", expected_version=None) -> Referral:
-    if not outcome:
-        raise ValidationError({"outcome": _("Choose the outcome.")})
-    return _transition(
-        user, referral, "complete", expected_version=expected_version, note=note, outcome=outcome, outcome_note=note
-    )
-
-
-@transaction.atomic
-def close_referral_not_completed(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
-    return _transition(user, referral, "not_complete", expected_version=expected_version, note=note, outcome_note=note)
-
-
-@transaction.atomic
-def withdraw_referral(user, referral: Referral, *, note: str = "", expected_version=None) -> Referral:
-    return _transition(user, referral, "withdraw", expected_version=expected_version, note=note)
 
 
 def expire_overdue_referrals(today: datetime.date | None = None) -> list[Referral]:

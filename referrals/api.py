@@ -20,7 +20,6 @@ from its status, or a similar client is already recorded.
 
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -32,7 +31,6 @@ from ninja import Query, Router, Status
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
-from portal.foundation.models import Decision
 from referrals import actions
 from referrals.access import (
     clients_visible_to,
@@ -46,9 +44,19 @@ from referrals.access import (
     referrals_visible_to,
     side_of,
 )
-from referrals.actions import Conflict, PossibleDuplicates
+from referrals.actions import Conflict, PossibleDuplicates, refusal_audited
 from referrals.filters import ClientFilter
-from referrals.models import TRANSITIONS, Client, Need, Referral, ReferralEvent, ReferralStatus, Side, overdue
+from referrals.models import (
+    PEOPLES_VERBS,
+    VERBS,
+    Client,
+    Need,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Side,
+    overdue,
+)
 from referrals.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -83,18 +91,6 @@ from referrals.suggestions import Suggestion, missing_consent, pending_service_i
 # The referrals' endpoints. The staff API that serves them, with the routers of the apps above,
 # is assembled on top, in portal.wiring.api, which also installs ERROR_HANDLERS.
 router = Router()
-
-# The verb behind each transition, and which fields of the request it takes besides the version.
-TRANSITION_VERBS: dict[str, tuple[Callable[..., Referral], tuple[str, ...]]] = {
-    "send": (actions.send_referral, ("override_reason",)),
-    "accept": (actions.accept_referral, ("note",)),
-    "decline": (actions.decline_referral, ("reason", "note")),
-    "start": (actions.start_referral, ("note",)),
-    "complete": (actions.complete_referral, ("outcome", "note")),
-    "not_complete": (actions.close_referral_not_completed, ("note",)),
-    "withdraw": (actions.withdraw_referral, ("note",)),
-}
-
 
 # Errors ----------------------------------------------------------------------------------------
 
@@ -139,16 +135,6 @@ ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     PermissionDenied: refused_as_forbidden,
     Http404: not_found,
 }
-
-
-@contextmanager
-def refusal_audited(user, action: str, obj):
-    """Audit a write the verb refused: the verb's own audit row is rolled back with its transaction."""
-    try:
-        yield
-    except (PermissionDenied, Conflict) as refusal:
-        record_event(user, action, obj, outcome=Decision.DENIED, reason=str(refusal))
-        raise
 
 
 # Looking up what a request names -------------------------------------------------------------
@@ -359,7 +345,7 @@ def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: Conse
 )
 def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[ReferralFilters]):
     referrals = filter_referrals(referrals_visible_to(request.user), filters)
-    referrals = referrals.select_related("client", "service", "organisation", "referring_organisation")
+    referrals = referrals.select_related("client", "service", "receiving_organisation", "referring_organisation")
     page = page_of(request.user, "referral.list", referrals.order_by("-updated_at", "id"), paging)
     return {**page, "items": referrals_out(request.user, page["items"])}
 
@@ -388,26 +374,27 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID):
     "/referrals/{referral_id}/transitions",
     response={200: AnyReferralOut, **WRITE_ERRORS},
     tags=["referrals"],
-    summary="Take a step: send, accept, decline, start, complete, not_complete or withdraw",
+    summary=f"Take a step: {', '.join(PEOPLES_VERBS)}",
 )
 def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn):
     referral = get_referral_for_user(request.user, referral_id)
-    verb, field_names = TRANSITION_VERBS[payload.action]
-    arguments = {name: getattr(payload, name) or "" for name in field_names}
+    given = {name: getattr(payload, name) or "" for name in VERBS[payload.action].fields}
     with refusal_audited(request.user, f"referral.{payload.action}", referral):
-        referral = verb(request.user, referral, expected_version=payload.expected_version, **arguments)
+        referral = actions.take_referral_step(
+            request.user, referral, payload.action, expected_version=payload.expected_version, **given
+        )
     return referral_out(request.user, referral)
 
 
 def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPage | None:
     if acting_side == Side.SENDER:
         return referral.referring_organisation
-    return referral.organisation if acting_side == Side.RECEIVER else None
+    return referral.receiving_organisation if acting_side == Side.RECEIVER else None
 
 
 def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dict:
     """A timeline step as `side` may see it: the receiver never sees the referring side's names or notes."""
-    acting_side = TRANSITIONS[event.verb][2] if event.verb in TRANSITIONS else Side.SENDER
+    acting_side = VERBS[event.verb].side if event.verb in VERBS else Side.SENDER
     withheld = side == Side.RECEIVER and acting_side == Side.SENDER
     actor = (event.actor.get_full_name() or event.actor.username) if event.actor else None
     return {

@@ -1,6 +1,7 @@
 """Forms of the staff workspace. They validate input only; the verbs in actions.py do the writing."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from referrals.models import (
     Outcome,
     Priority,
     Referral,
+    ReferralVerb,
     Sex,
     text_limit,
 )
@@ -30,6 +32,11 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
 SHAREABLE_KINDS = [(kind.value, kind.label) for kind in REFERABLE_KINDS]
+
+
+def choices_of(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model choice field of `form`, whose choices the form narrows to what the user may pick."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def pathways():
@@ -66,18 +73,18 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         prisons = prisons_of(user)
-        self.fields["prison"].queryset = prisons
-        self.fields["prison"].empty_label = None
-        self.fields["region_of_return"].queryset = Region.objects.filter(country__in=prisons.values("country"))
-        self.fields["mother"].queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
-        self.fields["languages"].queryset = Language.objects.all()
+        choices_of(self, "prison").queryset = prisons
+        choices_of(self, "prison").empty_label = None
+        choices_of(self, "region_of_return").queryset = Region.objects.filter(country__in=prisons.values("country"))
+        choices_of(self, "mother").queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
+        choices_of(self, "languages").queryset = Language.objects.all()
 
     def offer_confirmation(self) -> None:
         """After possible duplicates were found: let the user say this is someone else."""
         self.fields["confirmed_new"] = forms.BooleanField(label=_("This is a different person"), required=False)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         prison, region = cleaned.get("prison"), cleaned.get("region_of_return")
         if prison and region and region.country != prison.country:
             self.add_error("region_of_return", _("Choose a region of the prison's country."))
@@ -94,7 +101,7 @@ class NeedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_need_%s")
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = pathways()
+        choices_of(self, "category").queryset = pathways()
 
 
 def evidence_extension(upload) -> str:
@@ -158,15 +165,9 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, client, children=None, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["need"].queryset = client.needs.all()
+        choices_of(self, "need").queryset = client.needs.all()
         if may_override:
-            self.fields["override_reason"] = forms.CharField(
-                label=_("Send without consent, for this reason"),
-                required=False,
-                max_length=text_limit(Referral, "consent_override_reason"),
-                widget=NOTE_INPUT,
-                help_text=_("Only where the law permits it. The reason is recorded and audited."),
-            )
+            self.fields["override_reason"] = step_field("override_reason")
         if children is not None and children.exists():
             self.fields["children"] = forms.ModelMultipleChoiceField(
                 label=_("Refer her children together with her"),
@@ -184,42 +185,41 @@ class NeedPreviewForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         kwargs.setdefault("auto_id", "id_preview_%s")  # the send form on the same page has a `need` too
         super().__init__(*args, **kwargs)
-        self.fields["need"].queryset = client.needs.select_related("category")
-        self.fields["need"].empty_label = _("No specific need")
+        choices_of(self, "need").queryset = client.needs.select_related("category")
+        choices_of(self, "need").empty_label = _("No specific need")
 
 
-TRANSITION_LABELS = {
-    "accept": _("Accept"),
-    "decline": _("Decline"),
-    "start": _("Start the service"),
-    "complete": _("Record completion"),
-    "not_complete": _("Close as not completed"),
-    "withdraw": _("Withdraw the referral"),
-}
+def step_field(name: str) -> forms.Field:
+    """The form field of a field a referral step takes (see `ReferralVerb.fields`)."""
+    match name:
+        case "note":
+            limit = text_limit(Referral, "response_note")
+            return forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT, max_length=limit)
+        case "reason":
+            return forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
+        case "outcome":
+            return forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+        case "override_reason":
+            return forms.CharField(
+                label=_("Send without consent, for this reason"),
+                required=False,
+                max_length=text_limit(Referral, "consent_override_reason"),
+                widget=NOTE_INPUT,
+                help_text=_("Only where the law permits it. The reason is recorded and audited."),
+            )
+    raise ValueError(f"No form field for the step field {name!r}.")
 
 
 class TransitionForm(forms.Form):
-    """One step of a referral. `expected_version` makes a stale form fail with a conflict."""
+    """One step of a referral, with the fields its declaration names. `expected_version` makes a
+    stale form fail with a conflict."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=NOTE_INPUT, max_length=text_limit(Referral, "response_note")
-    )
 
-    def __init__(self, *args, verb: str, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{verb}_%s")  # several step forms share one page
+    def __init__(self, *args, verb: ReferralVerb, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"id_{verb.name}_%s")  # several step forms share one page
         super().__init__(*args, **kwargs)
-        self.verb = verb
-        self.submit_label = TRANSITION_LABELS[verb]
-
-
-class DeclineForm(TransitionForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
-
-    field_order = ["reason", "note"]
-
-
-class CompleteForm(TransitionForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-
-    field_order = ["outcome", "note"]
+        self.verb = verb.name
+        self.submit_label = verb.label
+        for name in verb.fields:
+            self.fields[name] = step_field(name)

@@ -5,6 +5,7 @@ never reads a client: it reads the snapshot its referral disclosed (see `Referra
 """
 
 import uuid
+from dataclasses import dataclass
 
 from anyascii import anyascii
 from django.conf import settings
@@ -13,11 +14,13 @@ from django.core.files.storage import storages
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
 
+StrOrPromise = str | Promise
 # The kinds of organisation whose services take referrals, and so the kinds consent may name. A
 # prison's or probation office's own services and the coordination offices are not referred to.
 REFERABLE_KINDS = (OrganisationKind.CSO, OrganisationKind.GOVERNMENT, OrganisationKind.INTERNATIONAL)
@@ -248,25 +251,132 @@ class Side(models.TextChoices):
     SYSTEM = "system", _("The portal")
 
 
-# The one table of allowed transitions: verb → (from statuses, to status, who may do it).
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "send": ((ReferralStatus.DRAFT,), ReferralStatus.SENT, Side.SENDER),
-    "accept": ((ReferralStatus.SENT,), ReferralStatus.ACCEPTED, Side.RECEIVER),
-    "decline": ((ReferralStatus.SENT,), ReferralStatus.DECLINED, Side.RECEIVER),
-    "start": ((ReferralStatus.ACCEPTED,), ReferralStatus.IN_PROGRESS, Side.RECEIVER),
-    "complete": ((ReferralStatus.IN_PROGRESS,), ReferralStatus.COMPLETED, Side.RECEIVER),
-    "not_complete": (
+@dataclass(frozen=True)
+class ReferralVerb:
+    """One step of a referral, declared once; the actions, forms, views, API, notices and demo read it.
+
+    `fields` are what a person gives to take the step (besides the version they saw), in the order
+    a form shows them; `writes` copies some of them onto the referral (field ← given field);
+    `notify` names the sides told, by a notice whose subject is `subject`.
+    """
+
+    name: str
+    from_statuses: tuple[str, ...]
+    to_status: str
+    side: str
+    label: StrOrPromise
+    past_label: StrOrPromise
+    fields: tuple[str, ...] = ()
+    writes: tuple[tuple[str, str], ...] = ()
+    notify: tuple[str, ...] = ()
+    subject: StrOrPromise = ""
+    on_referral_page: bool = True
+
+    def may_start_from(self, status: str) -> bool:
+        return status in self.from_statuses
+
+
+def declare(*verbs: ReferralVerb) -> dict[str, ReferralVerb]:
+    return {verb.name: verb for verb in verbs}
+
+
+# The one table of referral steps. A person sends on the client's refer page, which shows what is shared;
+# the portal itself expires.
+VERBS = declare(
+    ReferralVerb(
+        "send",
+        (ReferralStatus.DRAFT,),
+        ReferralStatus.SENT,
+        Side.SENDER,
+        _("Send"),
+        _("sent"),
+        fields=("override_reason",),
+        notify=(Side.RECEIVER,),
+        subject=_("New referral for %(service)s"),
+        on_referral_page=False,
+    ),
+    ReferralVerb(
+        "accept",
+        (ReferralStatus.SENT,),
+        ReferralStatus.ACCEPTED,
+        Side.RECEIVER,
+        _("Accept"),
+        _("accepted"),
+        fields=("note",),
+        writes=(("response_note", "note"),),
+        notify=(Side.SENDER,),
+        subject=_("Referral to %(service)s accepted"),
+    ),
+    ReferralVerb(
+        "decline",
+        (ReferralStatus.SENT,),
+        ReferralStatus.DECLINED,
+        Side.RECEIVER,
+        _("Decline"),
+        _("declined"),
+        fields=("reason", "note"),
+        writes=(("decline_reason", "reason"), ("response_note", "note")),
+        notify=(Side.SENDER,),
+        subject=_("Referral to %(service)s declined"),
+    ),
+    ReferralVerb(
+        "start",
+        (ReferralStatus.ACCEPTED,),
+        ReferralStatus.IN_PROGRESS,
+        Side.RECEIVER,
+        _("Start the service"),
+        _("started"),
+        fields=("note",),
+    ),
+    ReferralVerb(
+        "complete",
+        (ReferralStatus.IN_PROGRESS,),
+        ReferralStatus.COMPLETED,
+        Side.RECEIVER,
+        _("Record completion"),
+        _("completed"),
+        fields=("outcome", "note"),
+        writes=(("outcome", "outcome"), ("outcome_note", "note")),
+        notify=(Side.SENDER,),
+        subject=_("Referral to %(service)s completed"),
+    ),
+    ReferralVerb(
+        "not_complete",
         (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
         ReferralStatus.NOT_COMPLETED,
         Side.RECEIVER,
+        _("Close as not completed"),
+        _("closed as not completed"),
+        fields=("note",),
+        writes=(("outcome_note", "note"),),
+        notify=(Side.SENDER,),
+        subject=_("Referral to %(service)s closed as not completed"),
     ),
-    "withdraw": (
+    ReferralVerb(
+        "withdraw",
         (ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
         ReferralStatus.WITHDRAWN,
         Side.SENDER,
+        _("Withdraw the referral"),
+        _("withdrawn"),
+        fields=("note",),
+        notify=(Side.RECEIVER,),
+        subject=_("Referral to %(service)s withdrawn"),
     ),
-    "expire": ((ReferralStatus.SENT,), ReferralStatus.EXPIRED, Side.SYSTEM),
-}
+    ReferralVerb(
+        "expire",
+        (ReferralStatus.SENT,),
+        ReferralStatus.EXPIRED,
+        Side.SYSTEM,
+        _("Expire"),
+        _("expired"),
+        notify=(Side.SENDER,),
+        subject=_("Referral to %(service)s expired without an answer"),
+        on_referral_page=False,
+    ),
+)
+# The steps people take, through the pages and the API; the portal takes the others itself.
+PEOPLES_VERBS = tuple(name for name, verb in VERBS.items() if verb.side != Side.SYSTEM)
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
 # A second referral of a client to a service is refused while one of these is still pending.
 DUPLICATE_BLOCKING_STATUSES = (ReferralStatus.DRAFT, *OPEN_STATUSES)
@@ -293,8 +403,12 @@ class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
     service = models.ForeignKey(ServicePage, on_delete=models.PROTECT, related_name="referrals")
-    organisation = models.ForeignKey(
-        OrganisationPage, on_delete=models.PROTECT, related_name="received_referrals", editable=False
+    receiving_organisation = models.ForeignKey(
+        OrganisationPage,
+        on_delete=models.PROTECT,
+        related_name="received_referrals",
+        editable=False,
+        verbose_name=_("receiving organisation"),
     )
     referring_organisation = models.ForeignKey(
         OrganisationPage, on_delete=models.PROTECT, related_name="sent_referrals"
@@ -331,7 +445,7 @@ class Referral(models.Model):
         return f"{self.client} → {self.service}"
 
     def save(self, *args, **kwargs):
-        self.organisation_id = self.service.organisation_id
+        self.receiving_organisation_id = self.service.organisation_id
         super().save(*args, **kwargs)
 
     @property

@@ -18,33 +18,31 @@ from django_tasks import task
 
 from portal.foundation.realtime import broadcast_on_commit, user_group
 from portal.foundation.roles import Role
-from referrals.models import Notice, Notification, Referral
+from referrals.models import VERBS, Notice, Notification, Referral, Side, StrOrPromise
 
-# Which side hears about each step: the receiving organisation's caseworkers or the referrer.
-TO_RECEIVER = {"send", "withdraw", "consent_withdrawn", "overdue"}
-TO_SENDER = {"accept", "decline", "complete", "not_complete", "expire", "overdue"}
-# Subjects name the service and the step; never the person (emails leave the portal).
-SUBJECTS = {
-    "send": gettext_lazy("New referral for %(service)s"),
-    "withdraw": gettext_lazy("Referral to %(service)s withdrawn"),
+# Who hears about each step, and the subject of the notice: the steps' own from their
+# declaration, and the two notices that are no step. Subjects name the service and the step,
+# never the person (emails leave the portal).
+AUDIENCES: dict[str, tuple[str, ...]] = {name: verb.notify for name, verb in VERBS.items()} | {
+    "consent_withdrawn": (Side.RECEIVER,),
+    "overdue": (Side.RECEIVER, Side.SENDER),
+}
+SUBJECTS: dict[str, StrOrPromise] = {name: verb.subject for name, verb in VERBS.items() if verb.notify} | {
     "consent_withdrawn": gettext_lazy("Consent withdrawn for a referral to %(service)s"),
-    "accept": gettext_lazy("Referral to %(service)s accepted"),
-    "decline": gettext_lazy("Referral to %(service)s declined"),
-    "complete": gettext_lazy("Referral to %(service)s completed"),
-    "not_complete": gettext_lazy("Referral to %(service)s closed as not completed"),
-    "expire": gettext_lazy("Referral to %(service)s expired without an answer"),
     "overdue": gettext_lazy("Answer overdue for a referral to %(service)s"),
 }
 
 
 def recipients(referral: Referral, verb: str):
     users = get_user_model().objects.filter(is_active=True)
-    receivers = users.filter(memberships__organisation=referral.organisation_id, memberships__role=Role.CSO_CASEWORKER)
+    receivers = users.filter(
+        memberships__organisation=referral.receiving_organisation_id, memberships__role=Role.CSO_CASEWORKER
+    )
     sender = users.filter(pk=referral.created_by_id)
     wanted = users.none()
-    if verb in TO_RECEIVER:
+    if Side.RECEIVER in AUDIENCES[verb]:
         wanted = wanted | receivers
-    if verb in TO_SENDER:
+    if Side.SENDER in AUDIENCES[verb]:
         wanted = wanted | sender
     return wanted.distinct()
 

@@ -8,13 +8,14 @@ gets `ReferralOut`, with the client's reference.
 
 import datetime
 import uuid
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import AliasChoices, model_validator
 
 from cso_directory.models import OrganisationKind
 from referrals.models import (
+    PEOPLES_VERBS,
     Client,
     ConsentMethod,
     DeclineReason,
@@ -223,7 +224,11 @@ class ReferralIn(Schema):
     note: str = Field("", max_length=text_limit(Referral, "note"))
 
 
-TransitionAction = Literal["send", "accept", "decline", "start", "complete", "not_complete", "withdraw"]
+# The steps people take, read from VERBS: the schema lists them; mypy sees a string.
+if TYPE_CHECKING:
+    TransitionAction = str
+else:
+    TransitionAction = Literal[PEOPLES_VERBS]
 
 
 class TransitionIn(Schema):
@@ -249,7 +254,8 @@ class PageRef(Schema):
 class ReferralCommon(Schema):
     id: uuid.UUID
     service: PageRef
-    organisation: PageRef
+    # The receiving organisation, under the name the API has always given it.
+    organisation: PageRef = Field(validation_alias=AliasChoices("receiving_organisation", "organisation"))
     status: ReferralStatus
     version: int
     disclosed: dict[str, Any]

@@ -5,14 +5,16 @@ the denial is audited); every change goes through a verb of referrals.actions. P
 a person are never cached.
 """
 
+import uuid
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.db.models import Count, Model, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +26,12 @@ from portal.foundation.audit import record_event
 from portal.foundation.listing import paginate, query_without_page
 from portal.foundation.roles import Role
 from referrals.access import (
+    AnyUser,
     clients_visible_to,
     get_client_for_user,
     get_referable_service,
     get_referral_for_user,
+    notifications_of,
     organisations_where,
     prisons_of,
     referrals_visible_to,
@@ -36,53 +40,47 @@ from referrals.access import (
 from referrals.actions import (
     Conflict,
     PossibleDuplicates,
-    accept_referral,
     build_disclosure,
-    close_referral_not_completed,
-    complete_referral,
     consent_in_force,
     create_client,
     create_referral,
-    decline_referral,
     mark_notifications_read,
     record_consent,
+    refusal_audited,
     remove_need,
     send_family_referrals,
     send_referral,
     set_need,
-    start_referral,
+    take_referral_step,
     withdraw_consent,
-    withdraw_referral,
 )
 from referrals.filters import ClientFilter, InboxFilter
 from referrals.forms import (
     ClientForm,
-    CompleteForm,
     ConsentForm,
-    DeclineForm,
     NeedForm,
     NeedPreviewForm,
     ReferralForm,
     TransitionForm,
 )
-from referrals.models import TRANSITIONS, Client, Priority, Referral, ReferralStatus, Sex, Side
+from referrals.models import (
+    VERBS,
+    Client,
+    Need,
+    Priority,
+    Referral,
+    ReferralStatus,
+    ReferralVerb,
+    Sex,
+    Side,
+)
 from referrals.notifications import subject_for
 from referrals.suggestions import missing_consent, pending_service_ids, referral_warnings, suggest_services
-
-TRANSITION_FORMS = {
-    "accept": (TransitionForm, accept_referral),
-    "decline": (DeclineForm, decline_referral),
-    "start": (TransitionForm, start_referral),
-    "complete": (CompleteForm, complete_referral),
-    "not_complete": (TransitionForm, close_referral_not_completed),
-    "withdraw": (TransitionForm, withdraw_referral),
-}
-
 
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def record_listing(user, action: str, listing: tuple[str, str], records) -> None:
+def record_listing(user: AnyUser, action: str, listing: tuple[str, str], records: Iterable[Model]) -> None:
     """A listing shows people too: audit which records one page showed, in one event."""
     record_event(user, action, listing, ids=[str(record.pk) for record in records])
 
@@ -115,7 +113,7 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
 @login_required
 @never_cache
 @require_GET
-def client_list(request):
+def client_list(request: HttpRequest) -> HttpResponse:
     clients = clients_visible_to(request.user).select_related("prison", "region_of_return")
     client_filter = ClientFilter(request.GET or None, queryset=clients, request=request)
     page = paginate(request, client_filter.qs if client_filter.is_bound else clients)
@@ -133,7 +131,7 @@ def client_list(request):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def client_create(request):
+def client_create(request: HttpRequest) -> HttpResponse:
     if not prisons_of(request.user).exists():
         raise PermissionDenied(_("Only prison social workers record new clients."))
     form = ClientForm(request.POST or None, user=request.user)
@@ -160,11 +158,18 @@ def client_create(request):
 @login_required
 @never_cache
 @require_GET
-def client_detail(request, pk):
+def client_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render_client_page(request, get_client_for_user(request.user, pk))
 
 
-def render_client_page(request, client: Client, *, status: int = 200, need_form=None, consent_form=None):
+def render_client_page(
+    request: HttpRequest,
+    client: Client,
+    *,
+    status: int = 200,
+    need_form: NeedForm | None = None,
+    consent_form: ConsentForm | None = None,
+) -> HttpResponse:
     visible = clients_visible_to(request.user)
     context = {
         "client": client,
@@ -173,7 +178,7 @@ def render_client_page(request, client: Client, *, status: int = 200, need_form=
         "consents": client.consents.all(),
         "mother": visible.filter(pk=client.mother_id).first() if client.mother_id else None,
         "children": visible.filter(mother=client),
-        "referrals": client.referrals.select_related("service", "organisation").prefetch_related("events"),
+        "referrals": client.referrals.select_related("service", "receiving_organisation").prefetch_related("events"),
         "suggestions": suggest_services(client),
         "directory_query": directory_query_for(client),
         "need_form": need_form or NeedForm(),
@@ -193,7 +198,7 @@ def directory_query_for(client: Client) -> str:
 @login_required
 @never_cache
 @require_POST
-def need_add(request, pk):
+def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     form = NeedForm(request.POST)
     if not form.is_valid():
@@ -206,7 +211,7 @@ def need_add(request, pk):
 @login_required
 @never_cache
 @require_POST
-def need_remove(request, pk, need_id):
+def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     remove_need(request.user, get_object_or_404(client.needs.select_related("client", "category"), pk=need_id))
     messages.success(request, _("The need was removed."))
@@ -216,7 +221,7 @@ def need_remove(request, pk, need_id):
 @login_required
 @never_cache
 @require_POST
-def consent_add(request, pk):
+def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     form = ConsentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -234,7 +239,7 @@ def consent_add(request, pk):
 @login_required
 @never_cache
 @require_POST
-def consent_withdraw(request, pk, consent_id):
+def consent_withdraw(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     consent = get_object_or_404(client.consents.select_related("client"), pk=consent_id)
     try:
@@ -249,7 +254,7 @@ def consent_withdraw(request, pk, consent_id):
 @login_required
 @never_cache
 @require_GET
-def consent_evidence(request, pk, consent_id):
+def consent_evidence(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID) -> FileResponse:
     """The evidence file, from private storage, to those who see the client only."""
     client = get_client_for_user(request.user, pk, action="consent.evidence.view")
     consent = client.consents.exclude(evidence="").filter(pk=consent_id).first()
@@ -263,7 +268,7 @@ def consent_evidence(request, pk, consent_id):
 # Referring -------------------------------------------------------------------------------------
 
 
-def need_to_preview(request, client: Client, service: ServicePage):
+def need_to_preview(request: HttpRequest, client: Client, service: ServicePage) -> Need | None:
     """The need chosen on the page, or else the client's first need this service meets."""
     if "need" in request.GET:
         form = NeedPreviewForm(request.GET, client=client)
@@ -271,7 +276,16 @@ def need_to_preview(request, client: Client, service: ServicePage):
     return client.needs.filter(category__in=service.categories.all()).select_related("category").first()
 
 
-def send_referrals(user, client: Client, service: ServicePage, *, need, note="", override_reason="", children=()):
+def send_referrals(
+    user: AnyUser,
+    client: Client,
+    service: ServicePage,
+    *,
+    need: Need | None,
+    note: str = "",
+    override_reason: str = "",
+    children: Iterable[Client] = (),
+) -> list[Referral]:
     """Create and send at once; a family referral links the mother's and her children's."""
     if children:
         return send_family_referrals(user, client, children, service, note=note)
@@ -282,7 +296,7 @@ def send_referrals(user, client: Client, service: ServicePage, *, need, note="",
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def refer(request, pk):
+def refer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk, action="client.refer")
     service = get_referable_service(request.user, client, request.GET.get("service"))
     children = clients_visible_to(request.user).filter(mother=client) if client.sex == Sex.FEMALE else None
@@ -293,7 +307,8 @@ def refer(request, pk):
     )
     if form.is_bound and form.is_valid():
         try:
-            with transaction.atomic():  # a refused send leaves no draft behind
+            with refusal_audited(request.user, "referral.send", client), transaction.atomic():
+                # a refused send leaves no draft behind
                 sent = send_referrals(request.user, client, service, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
@@ -319,27 +334,33 @@ def refer(request, pk):
 # Referrals -------------------------------------------------------------------------------------
 
 
-def allowed_verbs(referral: Referral, side: str) -> list[str]:
-    """The steps this side may take now, read from the one TRANSITIONS table."""
+def allowed_verbs(referral: Referral, side: str) -> list[ReferralVerb]:
+    """The steps this side may take now on the referral's page, read from the one VERBS table."""
     return [
         verb
-        for verb, (from_statuses, _to, verb_side) in TRANSITIONS.items()
-        if verb in TRANSITION_FORMS and verb_side == side and referral.status in from_statuses
+        for verb in VERBS.values()
+        if verb.on_referral_page and verb.side == side and verb.may_start_from(referral.status)
     ]
 
 
-def transition_forms(referral: Referral, side: str, failed_form=None) -> list:
+def transition_forms(referral: Referral, side: str, failed_form: TransitionForm | None = None) -> list[TransitionForm]:
     forms = []
     for verb in allowed_verbs(referral, side):
-        if failed_form is not None and failed_form.verb == verb:
+        if failed_form is not None and failed_form.verb == verb.name:
             forms.append(failed_form)
         else:
-            form_class, _verb_function = TRANSITION_FORMS[verb]
-            forms.append(form_class(verb=verb, initial={"expected_version": referral.version}))
+            forms.append(TransitionForm(verb=verb, initial={"expected_version": referral.version}))
     return forms
 
 
-def render_referral_page(request, referral: Referral, *, status=200, failed_form=None, error=""):
+def render_referral_page(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    status: int = 200,
+    failed_form: TransitionForm | None = None,
+    error: str = "",
+) -> HttpResponse:
     side = side_of(request.user, referral)
     if side is None:
         raise Http404
@@ -359,23 +380,23 @@ def render_referral_page(request, referral: Referral, *, status=200, failed_form
 @login_required
 @never_cache
 @require_GET
-def referral_detail(request, pk):
+def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render_referral_page(request, get_referral_for_user(request.user, pk))
 
 
 @login_required
 @never_cache
 @require_POST
-def referral_transition(request, pk, verb):
-    if verb not in TRANSITION_FORMS:
+def referral_transition(request: HttpRequest, pk: uuid.UUID, verb: str) -> HttpResponse:
+    if verb not in VERBS or not VERBS[verb].on_referral_page:
         raise Http404
     referral = get_referral_for_user(request.user, pk)
-    form_class, verb_function = TRANSITION_FORMS[verb]
-    form = form_class(request.POST, verb=verb)
+    form = TransitionForm(request.POST, verb=VERBS[verb])
     if not form.is_valid():
         return render_referral_page(request, referral, status=400, failed_form=form)
     try:
-        verb_function(request.user, referral, **form.cleaned_data)
+        with refusal_audited(request.user, f"referral.{verb}", referral):
+            take_referral_step(request.user, referral, verb, **form.cleaned_data)
     except Conflict as conflict:
         referral.refresh_from_db()
         return render_referral_page(request, referral, status=409, error=str(conflict))
@@ -389,7 +410,7 @@ def referral_transition(request, pk, verb):
 # Inbox -----------------------------------------------------------------------------------------
 
 
-def status_counts(referrals) -> list[tuple[str, str, int]]:
+def status_counts(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status present, in one aggregate query."""
     counts = dict(referrals.order_by().values_list("status").annotate(count=Count("pk")))
     return [(status, str(label), counts[status]) for status, label in ReferralStatus.choices if status in counts]
@@ -398,14 +419,14 @@ def status_counts(referrals) -> list[tuple[str, str, int]]:
 @login_required
 @never_cache
 @require_GET
-def inbox(request):
+def inbox(request: HttpRequest) -> HttpResponse:
     """The referrals the caseworker's organisations received; each shows its disclosed snapshot only."""
     received = referrals_visible_to(request.user).filter(
-        organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
+        receiving_organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
     )
     inbox_filter = InboxFilter(request.GET or None, queryset=received)
     listed = inbox_filter.qs.distinct() if inbox_filter.is_bound else received
-    page = paginate(request, listed.select_related("service", "organisation").order_by("-sent_at", "pk"))
+    page = paginate(request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk"))
     record_listing(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
     context = {
         "filter": inbox_filter,
@@ -423,11 +444,11 @@ def inbox(request):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def notifications(request):
+def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         chosen = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
         mark_notifications_read(request.user, None if "all" in request.POST else chosen)
         return redirect("referrals:notifications")
-    page = paginate(request, request.user.notifications.select_related("referral__service"))
+    page = paginate(request, notifications_of(request.user).select_related("referral__service"))
     context = {"page_obj": page, "notices": [(notice, subject_for(notice)) for notice in page.object_list]}
     return render(request, "referrals/notifications.html", context)

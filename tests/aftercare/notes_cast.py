@@ -19,7 +19,7 @@ from aftercare.models import CaseNote, NoteVisibility
 from cso_directory.actions import add_membership
 from cso_directory.models import Membership, OrganisationPage
 from portal.foundation.roles import Role
-from referrals.actions import accept_referral, create_client, create_referral, record_consent, send_referral
+from referrals.actions import create_client, create_referral, record_consent, send_referral, take_referral_step
 from referrals.models import Client, Referral
 from tests.factories import make_organisation, make_service
 
@@ -62,7 +62,7 @@ def accepted_referral(social_worker: User, caseworker: User, client: Client, cso
     )
     referral = create_referral(social_worker, client, make_service(cso, title="Housing advice"))
     send_referral(social_worker, referral)
-    return accept_referral(caseworker, referral)
+    return take_referral_step(caseworker, referral, "accept")
 
 
 def build_team() -> Team:

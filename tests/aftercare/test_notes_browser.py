@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from aftercare.actions import add_case_note
 from aftercare.models import CaseNote, NoteVisibility
-from referrals.actions import accept_referral, create_referral, send_referral
+from referrals.actions import create_referral, send_referral, take_referral_step
 from tests.aftercare.live_servers import asgi_servers, serve_static_files
 from tests.aftercare.notes_cast import build_team, session_cookie
 from tests.factories import make_service
@@ -123,7 +123,7 @@ def test_the_referrers_page_shows_the_new_status_once_the_service_accepts(page):
         expect(status).to_have_text("Sent")
         page.evaluate("window.notReloaded = true")
 
-        elsewhere(accept_referral, team.caseworker, referral)
+        elsewhere(take_referral_step, team.caseworker, referral, "accept")
 
         expect(status).to_have_text("Accepted", timeout=WAIT_MS)
         assert page.evaluate("window.notReloaded") is True

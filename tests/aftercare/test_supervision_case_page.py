@@ -281,3 +281,15 @@ def test_the_verbs_refuse_free_text_over_its_limit_whatever_the_caller(cast, cas
     assert "description" in long_goal.value.message_dict
     assert "note" in long_review.value.message_dict
     assert "note" in long_check_in.value.message_dict
+
+
+@pytest.mark.parametrize("write", ["officer_assign", "goal_add", "check_in_add"])
+def test_a_reader_who_may_not_change_the_case_gets_a_403_page_saying_so_and_one_audited_refusal(
+    client, cast, case, write
+):
+    client.force_login(cast.social_worker)
+    response = client.post(url(write, case), {"description": "See a doctor"})
+    assert response.status_code == 403
+    assert "Only the probation office of this case can change it." in response.content.decode()
+    refusals = AuditEvent.objects.filter(actor=cast.social_worker, outcome=Decision.DENIED, object_id=str(case.pk))
+    assert list(refusals.values_list("action", flat=True)) == ["access.refused"]

@@ -121,6 +121,23 @@ def test_probation_staff_who_see_the_client_may_not_hand_over(client, cast):
     assert not SupervisionCase.objects.filter(client=person).exists()
 
 
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_a_refused_handover_says_why_and_is_audited_once_whatever_the_channel(client, cast, channel):
+    person = new_client(cast, probation_office=cast.office_a)
+    client.force_login(cast.officer)
+    if channel == "page":
+        response = post_handover(client, cast, person)
+    else:
+        payload = {"probation_office": cast.office_a.pk, "release_date": RELEASE_DATE.isoformat()}
+        response = client.post(f"/api/clients/{person.pk}/handover", payload, content_type="application/json")
+    assert response.status_code == 403
+    assert "Only social workers of the holding prison can hand this client over." in response.content.decode()
+    refusals = AuditEvent.objects.filter(actor=cast.officer, outcome=Decision.DENIED, object_id=str(person.pk))
+    assert list(refusals.values_list("action", "channel")) == [
+        ("access.refused", "web" if channel == "page" else "api")
+    ]
+
+
 @pytest.mark.parametrize("who", ["outsider", "caseworker", "iq_officer", "office_b_officer"])
 def test_users_who_cannot_see_the_client_get_404_and_the_denial_is_audited(client, cast, who):
     person = new_client(cast)

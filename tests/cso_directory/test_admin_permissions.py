@@ -17,6 +17,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from cso_directory.actions import add_membership, remove_membership
 from cso_directory.models import CountryDirectoryPage, DirectoryIndexPage, Membership
 from cso_directory.site_tree import LOGO_COLLECTION
+from portal.foundation.models import AuditEvent
 from portal.foundation.roles import Role
 from tests.cso_directory.admin_cast import IQ_CANARY, build_cast, make_user, organisation_form
 from tests.shared_casts import shared_fixture
@@ -404,3 +405,14 @@ def test_a_country_page_made_in_the_admin_gets_its_coordinators_and_workflow(cli
     assert page.coordinators.name == "Coordinators TJ"
     assert page.get_workflow().tasks.get().specific.groups.get() == page.coordinators
     assert GroupPagePermission.objects.filter(group=page.coordinators, page=page).count() == 3
+
+
+def test_a_membership_changed_in_the_admin_is_audited_naming_the_coordinator(client, cast):
+    signed_in(client, cast.kz_coordinator)
+    membership = cast.editor_membership
+
+    response = client.post(f"{MEMBERS}edit/{membership.pk}/", {"organisation": cast.org_b.pk, "role": Role.CSO_EDITOR})
+
+    assert response.status_code == 302
+    changes = AuditEvent.objects.filter(action="membership.change", object_id=str(membership.pk))
+    assert list(changes.values_list("actor", "channel")) == [(cast.kz_coordinator.pk, "web")]

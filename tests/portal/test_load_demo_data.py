@@ -529,7 +529,7 @@ class TestLoadedDemoData:
             assert note.visibility == NoteVisibility.TEAM, note
             assert Referral.objects.filter(
                 client=note.client_id,
-                organisation=note.organisation_id,
+                receiving_organisation=note.organisation_id,
                 status__in=["accepted", "in_progress", "completed"],
             ).exists(), note
 

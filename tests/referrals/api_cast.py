@@ -17,13 +17,12 @@ from cso_directory.actions import add_membership
 from cso_directory.models import Language, OrganisationPage, Region, ServicePage
 from portal.foundation.roles import Role
 from referrals.actions import (
-    accept_referral,
     create_client,
     create_referral,
     record_consent,
     send_referral,
     set_need,
-    start_referral,
+    take_referral_step,
     update_client,
 )
 from referrals.models import Client, Consent, Need, Referral, ReferralStatus
@@ -137,8 +136,8 @@ def build_cast() -> Cast:
 # The way from a draft to work in progress, one verb per status reached.
 PATH = (
     (ReferralStatus.DRAFT, lambda cast, referral: send_referral(cast.social_worker, referral)),
-    (ReferralStatus.SENT, lambda cast, referral: accept_referral(cast.caseworker, referral)),
-    (ReferralStatus.ACCEPTED, lambda cast, referral: start_referral(cast.caseworker, referral)),
+    (ReferralStatus.SENT, lambda cast, referral: take_referral_step(cast.caseworker, referral, "accept")),
+    (ReferralStatus.ACCEPTED, lambda cast, referral: take_referral_step(cast.caseworker, referral, "start")),
 )
 
 

@@ -617,3 +617,12 @@ def test_the_openapi_document_lists_the_endpoints_and_their_errors():
 def test_the_hsds_api_keeps_its_prefix():
     assert HttpClient().get("/api/hsds/").status_code == 200
     assert "/api/hsds/services" in HttpClient().get("/api/hsds/openapi.json").json()["paths"]
+
+
+def test_a_referral_names_its_receiving_organisation_under_the_apis_stable_name(cast):
+    referral = referral_in(cast, ReferralStatus.SENT)
+    receiving = referral.receiving_organisation
+    for user in (cast.social_worker, cast.caseworker):
+        body = signed_in(user).get(f"/api/referrals/{referral.pk}").json()
+        assert body["organisation"] == {"id": receiving.pk, "title": receiving.title}
+        assert "receiving_organisation" not in body

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from portal.foundation.roles import Role
-from referrals.actions import Conflict, accept_referral, decline_referral
+from referrals.actions import Conflict, take_referral_step
 from referrals.models import Referral, ReferralEvent, ReferralStatus
 from tests.referrals.api_cast import build_cast, member, referral_in, signed_in, with_token
 
@@ -66,8 +66,8 @@ def test_accept_and_decline_at_once_one_wins_and_nothing_is_overwritten():
     colleague = member("colleague", cast.cso, Role.CSO_CASEWORKER)
 
     outcomes = at_once(
-        lambda: accept_referral(cast.caseworker, referral, note="We take her."),
-        lambda: decline_referral(colleague, referral, reason="no_capacity", note="We are full."),
+        lambda: take_referral_step(cast.caseworker, referral, "accept", note="We take her."),
+        lambda: take_referral_step(colleague, referral, "decline", reason="no_capacity", note="We are full."),
     )
 
     winners = [outcome for outcome in outcomes if isinstance(outcome, Referral)]

@@ -110,9 +110,9 @@ def test_an_open_duplicate_referral_is_refused_by_the_verb(cast, canary, referra
 
 
 def test_a_closed_referral_does_not_block_a_new_one(cast, canary, referral):
-    from referrals.actions import decline_referral
+    from referrals.actions import take_referral_step
 
-    decline_referral(cast.caseworker_a, referral, reason="no_capacity")
+    take_referral_step(cast.caseworker_a, referral, "decline", reason="no_capacity")
     assert create_referral(cast.social_worker, canary, cast.service).status == ReferralStatus.DRAFT
 
 
@@ -245,11 +245,11 @@ def test_the_api_lists_referable_organisations_and_prisons(cast, django_assert_n
 
 
 def test_the_api_timeline_shows_who_did_what_as_each_side_may_see_it(cast, canary, referral):
-    from referrals.actions import accept_referral
+    from referrals.actions import take_referral_step
 
     cast.social_worker.first_name, cast.social_worker.last_name = "Gulnara", "Sadykova"
     cast.social_worker.save()
-    accept_referral(cast.caseworker_a, referral, note="Starts Monday.")
+    take_referral_step(cast.caseworker_a, referral, "accept", note="Starts Monday.")
     sender = signed_in(cast.social_worker).get(f"/api/referrals/{referral.pk}/events").json()
     assert [(event["verb"], event["actor"], event["organisation"]["title"]) for event in sender] == [
         ("create", "Gulnara Sadykova", "Almaty Correctional Colony"),
@@ -279,7 +279,7 @@ def test_every_free_text_field_has_a_limit_on_the_model():
 
 
 def test_the_verbs_refuse_text_over_the_limit_naming_the_field(cast, canary, referral):
-    from referrals.actions import accept_referral
+    from referrals.actions import take_referral_step
 
     with pytest.raises(ValidationError) as refused:
         create_referral(cast.social_worker, canary, cast.service_b, note=HUGE)
@@ -288,7 +288,7 @@ def test_the_verbs_refuse_text_over_the_limit_naming_the_field(cast, canary, ref
         set_need(cast.social_worker, canary, category=pathway("housing"), priority="high", details=HUGE)
     assert "details" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        accept_referral(cast.caseworker_a, referral, note=HUGE)
+        take_referral_step(cast.caseworker_a, referral, "accept", note=HUGE)
     assert "response_note" in refused.value.message_dict
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.foundation.models import AuditEvent
-from referrals.actions import accept_referral
+from referrals.actions import take_referral_step
 from referrals.models import Notification, Referral
 from tests.factories import make_service
 from tests.referrals.conftest import CANARY_LAST_NAME, CANARY_RISK, give_consent, new_client, sent_referral
@@ -55,7 +55,7 @@ def test_nobody_else_sees_the_organisations_inbox(client, cast, referral, user):
 
 def test_filters_and_counts_per_status(client, cast):
     accepted, overdue, fresh = refer_people(cast, 3)
-    accept_referral(cast.caseworker_a, accepted)
+    take_referral_step(cast.caseworker_a, accepted, "accept")
     Referral.objects.filter(pk=overdue.pk).update(response_due=timezone.localdate() - datetime.timedelta(days=1))
     welding = make_service(cast.cso_a, title="Welding", categories=["vocational-training"])
     vocational = refer_people(cast, 1, start=3, service=welding)[0]
@@ -106,7 +106,7 @@ def test_notifications_are_listed_and_marked_read(client, cast, referral):
 
 def test_mark_all_read_touches_only_the_users_own_notices(client, cast, referral):
     client.force_login(cast.social_worker)
-    accept_referral(cast.caseworker_a, referral)
+    take_referral_step(cast.caseworker_a, referral, "accept")
     assert client.post("/notifications/", {"all": "1"}).status_code == 302
     assert not Notification.objects.filter(user=cast.social_worker, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=cast.caseworker_a, read_at__isnull=True).exists()

@@ -238,3 +238,12 @@ def test_only_live_services_of_the_clients_country_can_be_chosen(client, cast, c
     assert client.get(f"/clients/{canary.pk}/refer/?service=abc").status_code == 404
     cast.service.unpublish()
     assert client.get(f"/clients/{canary.pk}/refer/?service={cast.service.pk}").status_code == 404
+
+
+def test_a_refused_step_is_audited_once_from_the_pages(client, cast, referral):
+    client.force_login(cast.caseworker_a)
+    assert act(client, referral, "withdraw").status_code == 403
+    stale = act(client, referral, "start")
+    assert stale.status_code == 409
+    denied = AuditEvent.objects.filter(actor=cast.caseworker_a, outcome=Decision.DENIED, object_id=str(referral.pk))
+    assert sorted(denied.values_list("action", flat=True)) == ["referral.start", "referral.withdraw"]

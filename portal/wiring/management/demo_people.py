@@ -24,22 +24,16 @@ from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, Supervision
 from cso_directory.models import Membership, OrganisationPage, ServicePage
 from portal.foundation.roles import Role
 from referrals.actions import (
-    accept_referral,
-    close_referral_not_completed,
-    complete_referral,
     create_client,
     create_referral,
-    decline_referral,
     expire_overdue_referrals,
     record_consent,
     send_family_referrals,
-    send_referral,
     set_need,
-    start_referral,
+    take_referral_step,
     withdraw_consent,
-    withdraw_referral,
 )
-from referrals.models import Client, Referral, ReferralStatus, overdue
+from referrals.models import PEOPLES_VERBS, VERBS, Client, Referral, ReferralStatus, Side, overdue
 
 # The steps that take a new referral to the status the demo data asks for. Expired referrals are sent, then
 # expired together at the end, once their answer deadline has been moved into the past.
@@ -54,7 +48,6 @@ STEPS = {
     ReferralStatus.COMPLETED: ("send", "accept", "start", "complete"),
     ReferralStatus.NOT_COMPLETED: ("send", "accept", "start", "not_complete"),
 }
-RECEIVER_STEPS = {"accept", "decline", "start", "complete", "not_complete"}
 # Expired referrals had their answer due this many days ago; overdue ones fewer days ago than the cut-off.
 EXPIRED_DUE_DAYS_AGO = 21
 EXPIRY_CUTOFF_DAYS_AGO = 10
@@ -97,9 +90,9 @@ class Cast:
         return self.services[key]
 
     def caseworker_of(self, referral: Referral):
-        if referral.organisation_id not in self.caseworkers:
-            raise CommandError(f"people.json: nobody at {referral.organisation} can answer {referral}")
-        return self.caseworkers[referral.organisation_id]
+        if referral.receiving_organisation_id not in self.caseworkers:
+            raise CommandError(f"people.json: nobody at {referral.receiving_organisation} can answer {referral}")
+        return self.caseworkers[referral.receiving_organisation_id]
 
     def birth_date(self, written: str) -> datetime.date:
         birth_date = datetime.date.fromisoformat(written)
@@ -204,7 +197,7 @@ def refer_family(worker, mother: Client, children: list[Client], spec: dict, cas
 def advance(sender, referral: Referral, spec: dict, steps: tuple[str, ...], cast: Cast) -> Referral:
     """Take the referral through `steps`, each by the side whose turn it is."""
     for step in steps:
-        actor = cast.caseworker_of(referral) if step in RECEIVER_STEPS else sender
+        actor = cast.caseworker_of(referral) if VERBS[step].side == Side.RECEIVER else sender
         referral = take_step(step, actor, referral, spec)
     if spec["status"] == ReferralStatus.EXPIRED:
         cast.due_dates[referral.pk] = EXPIRED_DUE_DAYS_AGO
@@ -215,24 +208,22 @@ def advance(sender, referral: Referral, spec: dict, steps: tuple[str, ...], cast
     return referral
 
 
+# Which note of people.json a step takes: the answer to a sent referral, or the result that closes it.
+NOTE_OF_STEP = {
+    "accept": "answer",
+    "decline": "answer",
+    "complete": "result",
+    "not_complete": "result",
+    "withdraw": "result",
+}
+
+
 def take_step(step: str, actor, referral: Referral, spec: dict) -> Referral:
-    answer, result = spec.get("answer", ""), spec.get("result", "")
-    match step:
-        case "send":
-            return send_referral(actor, referral)
-        case "accept":
-            return accept_referral(actor, referral, note=answer)
-        case "decline":
-            return decline_referral(actor, referral, reason=spec["reason"], note=answer)
-        case "start":
-            return start_referral(actor, referral)
-        case "complete":
-            return complete_referral(actor, referral, outcome=spec["outcome"], note=result)
-        case "not_complete":
-            return close_referral_not_completed(actor, referral, note=result)
-        case "withdraw":
-            return withdraw_referral(actor, referral, note=result)
-    raise CommandError(f"people.json: unknown referral step {step!r}")
+    if step not in PEOPLES_VERBS:
+        raise CommandError(f"people.json: unknown referral step {step!r}")
+    available = {**spec, "note": spec.get(NOTE_OF_STEP.get(step, ""), "")}
+    given = {name: available[name] for name in VERBS[step].fields if name in available}
+    return take_referral_step(actor, referral, step, **given)
 
 
 def expire_as_time_passes(cast: Cast) -> None:
