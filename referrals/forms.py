@@ -1,7 +1,7 @@
 """Forms of the staff workspace. They validate input only; the verbs in actions.py do the writing."""
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from portal.foundation.forms import model_choice_field
 from referrals.access import clients_visible_to, prisons_of
 from referrals.models import (
     REFERABLE_KINDS,
@@ -32,11 +33,6 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
 SHAREABLE_KINDS = [(kind.value, kind.label) for kind in REFERABLE_KINDS]
-
-
-def choices_of(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """A model choice field of `form`, whose choices the form narrows to what the user may pick."""
-    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def pathways():
@@ -73,11 +69,13 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         prisons = prisons_of(user)
-        choices_of(self, "prison").queryset = prisons
-        choices_of(self, "prison").empty_label = None
-        choices_of(self, "region_of_return").queryset = Region.objects.filter(country__in=prisons.values("country"))
-        choices_of(self, "mother").queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
-        choices_of(self, "languages").queryset = Language.objects.all()
+        model_choice_field(self, "prison").queryset = prisons
+        model_choice_field(self, "prison").empty_label = None
+        model_choice_field(self, "region_of_return").queryset = Region.objects.filter(
+            country__in=prisons.values("country")
+        )
+        model_choice_field(self, "mother").queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
+        model_choice_field(self, "languages").queryset = Language.objects.all()
 
     def offer_confirmation(self) -> None:
         """After possible duplicates were found: let the user say this is someone else."""
@@ -101,7 +99,7 @@ class NeedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_need_%s")
         super().__init__(*args, **kwargs)
-        choices_of(self, "category").queryset = pathways()
+        model_choice_field(self, "category").queryset = pathways()
 
 
 def evidence_extension(upload) -> str:
@@ -165,7 +163,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, client, children=None, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
-        choices_of(self, "need").queryset = client.needs.all()
+        model_choice_field(self, "need").queryset = client.needs.all()
         if may_override:
             self.fields["override_reason"] = step_field("override_reason")
         if children is not None and children.exists():
@@ -185,8 +183,8 @@ class NeedPreviewForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         kwargs.setdefault("auto_id", "id_preview_%s")  # the send form on the same page has a `need` too
         super().__init__(*args, **kwargs)
-        choices_of(self, "need").queryset = client.needs.select_related("category")
-        choices_of(self, "need").empty_label = _("No specific need")
+        model_choice_field(self, "need").queryset = client.needs.select_related("category")
+        model_choice_field(self, "need").empty_label = _("No specific need")
 
 
 def step_field(name: str) -> forms.Field:
