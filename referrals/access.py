@@ -78,12 +78,12 @@ def deny(user: AnyUser, object_type: str, pk: object) -> Http404:
     return Http404()
 
 
-def audit_refusal(user: AnyUser, action: str, obj: models.Model, reason: object) -> None:
+def audit_refusal(user: AnyUser, action: str, obj: models.Model | tuple[str, object], reason: object) -> None:
     """The one record of a refused write, whatever the channel: by the lookup or by the verb."""
     record_event(user, action, obj, outcome=Decision.DENIED, reason=str(reason))
 
 
-def refuse(user: AnyUser, obj: models.Model, reason: StrOrPromise) -> PermissionDenied:
+def refuse(user: AnyUser, obj: models.Model | tuple[str, object], reason: StrOrPromise) -> PermissionDenied:
     """403 for a user who may see `obj` but not change it; the refusal is audited."""
     audit_refusal(user, "access.refused", obj, reason)
     return PermissionDenied(reason)
@@ -162,3 +162,16 @@ def prisons_of(user: AnyUser) -> QuerySet[OrganisationPage]:
     return OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)).order_by(
         "title"
     )
+
+
+def require_a_prison_to_record_in(user: AnyUser) -> None:
+    """The client form is for prison social workers; anyone else gets 403 (audited)."""
+    if not prisons_of(user).exists():
+        raise refuse(user, ("referrals.client", "new"), _("Only prison social workers record new clients."))
+
+
+def get_prison_to_record_in(user: AnyUser, prison: OrganisationPage) -> OrganisationPage:
+    """The prison, if the user records its clients. Prisons are public: anyone else gets 403 (audited)."""
+    if not prisons_of(user).filter(pk=prison.pk).exists():
+        raise refuse(user, prison, _("Only social workers of this prison can record its clients."))
+    return prison

@@ -106,15 +106,10 @@ def possible_duplicates(country: str, birth_date: datetime.date, *names: str) ->
     ]
 
 
-def require_prison_social_worker(user, prison: OrganisationPage) -> None:
-    if not organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=prison.pk).exists():
-        raise PermissionDenied(_("Only social workers of this prison can record its clients."))
-
-
 @transaction.atomic
 def create_client(user, *, prison: OrganisationPage, languages=(), confirmed_new: bool = False, **fields) -> Client:
-    """Record a person preparing for release. Refuses a likely duplicate unless `confirmed_new`."""
-    require_prison_social_worker(user, prison)
+    """Record a person preparing for release (the caller checked the user records the prison's
+    clients: `referrals.access.get_prison_to_record_in`). Refuses a likely duplicate unless `confirmed_new`."""
     client = Client(prison=prison, created_by=user, **fields)
     client.country = prison.country
     client.full_clean(exclude=["reference", "country", "name_key", "created_by"])

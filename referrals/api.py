@@ -36,6 +36,7 @@ from referrals.access import (
     clients_visible_to,
     get_client_for_user,
     get_consent_for_user,
+    get_prison_to_record_in,
     get_referable_service,
     get_referral_for_user,
     prisons_of,
@@ -262,7 +263,9 @@ def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[Cli
     summary="Record a person preparing for release",
 )
 def create_client(request: HttpRequest, payload: ClientIn):
-    prison = organisation_of_kind(payload.prison_id, OrganisationKind.PRISON, "prison_id")
+    prison = get_prison_to_record_in(
+        request.user, organisation_of_kind(payload.prison_id, OrganisationKind.PRISON, "prison_id")
+    )
     fields = client_fields(request.user, payload.model_dump(exclude={"prison_id", "confirmed_new"}))
     client = actions.create_client(request.user, prison=prison, confirmed_new=payload.confirmed_new, **fields)
     return Status(201, client)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -35,6 +35,7 @@ from referrals.access import (
     organisations_where,
     prisons_of,
     referrals_visible_to,
+    require_a_prison_to_record_in,
     side_of,
 )
 from referrals.actions import (
@@ -132,8 +133,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
-    if not prisons_of(request.user).exists():
-        raise PermissionDenied(_("Only prison social workers record new clients."))
+    require_a_prison_to_record_in(request.user)
     form = ClientForm(request.POST or None, user=request.user)
     if "confirmed_new" in request.POST:
         form.offer_confirmation()

@@ -452,6 +452,17 @@ def test_only_a_social_worker_of_the_prison_records_its_clients(cast):
     assert domain_rows() == before
 
 
+def test_a_refused_create_through_the_api_is_audited_once_and_writes_nothing(cast):
+    before = domain_rows()
+
+    response = post(signed_in(cast.probation_officer), "/api/clients", {"prison_id": cast.prison.pk, **CLIENT_BODY})
+
+    assert response.status_code == 403
+    denials = AuditEvent.objects.filter(actor=cast.probation_officer, outcome=Decision.DENIED)
+    assert list(denials.values_list("object_id", flat=True)) == [str(cast.prison.pk)]
+    assert domain_rows() == before
+
+
 def test_a_referral_for_a_need_of_another_client_is_refused(cast):
     other = make_client(cast.social_worker, cast.prison, first_name="Saule", last_name="Nurova", confirmed_new=True)
     before = domain_rows()

@@ -191,6 +191,17 @@ def test_only_prison_social_workers_record_clients(client, cast, user):
     assert not Client.objects.exists()
 
 
+def test_a_refused_create_on_the_page_is_audited_once_and_writes_nothing(client, cast):
+    client.force_login(cast.probation_officer)
+    clients_before = Client.objects.count()
+
+    assert client.post("/clients/new/", client_form_data(cast)).status_code == 403
+
+    denials = AuditEvent.objects.filter(actor=cast.probation_officer, outcome=Decision.DENIED)
+    assert denials.count() == 1
+    assert Client.objects.count() == clients_before
+
+
 def test_the_mother_must_be_a_client_the_user_sees(client, cast):
     client.force_login(cast.iq_social_worker)
     kz_mother = new_client(cast)
