@@ -76,6 +76,17 @@ def team_organisation_of(user: AnyUser, client: Client) -> OrganisationPage | No
     return referral.receiving_organisation if referral else None
 
 
+def get_client_to_write_notes(user: AnyUser, pk: uuid.UUID | str) -> tuple[Client, OrganisationPage]:
+    """The client and the organisation the user writes case notes for on their case, if the user
+    is on the case team (audited); otherwise 404, audited too."""
+    client = Client.objects.filter(pk=pk).select_related("prison", "probation_office").first()
+    organisation = team_organisation_of(user, client) if client is not None else None
+    if client is None or organisation is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, "case_note.write", client)
+    return client, organisation
+
+
 def get_team_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "case.view") -> Client:
     client = team_clients_of(user).filter(pk=pk).first()
     if client is None:

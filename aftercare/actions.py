@@ -10,14 +10,14 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from aftercare.access import team_organisation_of
+from aftercare.access import get_client_to_write_notes
 from aftercare.models import (
     Alert,
     CaseNote,
@@ -281,8 +281,11 @@ def mark_alerts_read(user, alert_ids: Iterable[int] | None = None) -> int:
 
 
 def add_case_note(user, client: Client, **fields) -> CaseNote:
-    """Store a note (see `add_case_note_once`) and return it, whether it is new or a retry's."""
-    return add_case_note_once(user, client, **fields)[0]
+    """Store a note as the organisation the user writes for on the case, asked of
+    `aftercare.access` like the page and the API do (see `add_case_note_once`). Returns the note,
+    whether it is new or a retry's."""
+    client, organisation = get_client_to_write_notes(user, client.pk)
+    return add_case_note_once(user, client, organisation=organisation, **fields)[0]
 
 
 @transaction.atomic
@@ -290,6 +293,7 @@ def add_case_note_once(
     user,
     client: Client,
     *,
+    organisation: OrganisationPage,
     body: str,
     visibility: str = NoteVisibility.TEAM,
     amends: CaseNote | None = None,
@@ -300,10 +304,9 @@ def add_case_note_once(
     The client row is locked while the number is taken, so concurrent posts queue up and get
     consecutive numbers. Under the same lock a post is told apart from a retry: a retry with the
     same idempotency key stores nothing and gets the first note back. Returns (note, created).
+    The caller found the user on the case team, writing for `organisation`:
+    `aftercare.access.get_client_to_write_notes`.
     """
-    organisation = team_organisation_of(user, client)
-    if organisation is None:
-        raise PermissionDenied(_("You are not on this client's case team."))
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write the note first.")})

@@ -17,7 +17,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from aftercare.access import get_client_to_hand_over, get_team_client_for_user, notes_visible_to
+from aftercare.access import (
+    get_client_to_hand_over,
+    get_client_to_write_notes,
+    get_team_client_for_user,
+    notes_visible_to,
+)
 from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from aftercare.payloads import note_payload
@@ -94,10 +99,11 @@ def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAft
     summary="Add a note (201), or repeat a request with the same idempotency key (200, nothing added)",
 )
 def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
-    client = get_team_client_for_user(request.user, client_id, action="case_note.write")
+    client, organisation = get_client_to_write_notes(request.user, client_id)
     note, created = add_case_note_once(
         request.user,
         client,
+        organisation=organisation,
         body=payload.body,
         visibility=payload.visibility,
         amends=amended_note(request.user, client, payload.amends),

@@ -26,12 +26,13 @@ from aftercare.access import (
     cases_visible_to,
     get_case_for_user,
     get_client_to_hand_over,
+    get_client_to_write_notes,
     get_team_client_for_user,
     may_change_case,
     notes_visible_to,
 )
 from aftercare.actions import (
-    add_case_note,
+    add_case_note_once,
     add_check_in,
     add_goal,
     assign_officer,
@@ -446,11 +447,11 @@ def back_to_notes(request, client):
 @never_cache
 @require_POST
 def add_note(request, pk):
-    client = get_team_client_for_user(request.user, pk, action="case_note.write")
+    client, organisation = get_client_to_write_notes(request.user, pk)
     form = CaseNoteForm(request.POST, notes=notes_visible_to(request.user).filter(client=client))
     if form.is_valid():
         try:
-            add_case_note(request.user, client, **form.cleaned_data)
+            add_case_note_once(request.user, client, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -82,6 +82,18 @@ def test_users_outside_the_case_team_get_404_and_the_denial_is_audited(team, who
     assert AuditEvent.objects.filter(actor=user, outcome=Decision.DENIED, object_id=team.client.pk).count() == 2
 
 
+@pytest.mark.parametrize("who", ["other_caseworker", "outsider"])
+def test_a_refused_note_through_the_api_is_audited_once_and_writes_nothing(team, who):
+    user = getattr(team, who)
+    notes_before = CaseNote.objects.count()
+
+    response = signed_in(user).post(notes_url(team.client), {"body": "Let me in"}, content_type="application/json")
+
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(actor=user, outcome=Decision.DENIED).count() == 1
+    assert CaseNote.objects.count() == notes_before
+
+
 def test_without_sign_in_the_api_answers_401(team):
     assert HttpClient().get(notes_url(team.client)).status_code == 401
 

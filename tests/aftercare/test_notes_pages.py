@@ -8,6 +8,7 @@ from django.test import Client as HttpClient
 
 from aftercare.actions import add_case_note
 from aftercare.models import CaseNote
+from portal.foundation.models import AuditEvent, Decision
 from tests.aftercare.notes_cast import (
     CANARY_FIRST_NAME,
     CANARY_LAST_NAME,
@@ -84,6 +85,18 @@ def test_users_outside_the_case_team_get_404_for_the_page_and_the_form(team, who
 
     assert (page.status_code, post.status_code) == (404, 404)
     assert not CaseNote.objects.filter(body="Let me in").exists()
+
+
+@pytest.mark.parametrize("who", ["other_caseworker", "outsider"])
+def test_a_refused_note_on_the_page_is_audited_once_and_writes_nothing(team, who):
+    user = getattr(team, who)
+    notes_before = CaseNote.objects.count()
+
+    response = signed_in(user).post(form_url(team.client), note_form("Let me in"))
+
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(actor=user, outcome=Decision.DENIED).count() == 1
+    assert CaseNote.objects.count() == notes_before
 
 
 def test_without_sign_in_the_page_sends_to_the_login(team):
