@@ -10,6 +10,7 @@ import difflib
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
+from cso_directory.models import Language, OrganisationPage, ServicePage, TaxonomyTerm
 from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
 from referrals import notifications
@@ -64,12 +65,12 @@ class ConsentRequired(ValidationError):
 
 
 class PossibleDuplicates(ValidationError):
-    def __init__(self, candidates: list[Client]):
+    def __init__(self, candidates: list[Client]) -> None:
         super().__init__(_("A person with the same birth date and a similar name is already recorded."))
         self.candidates = candidates
 
 
-def check_text_limits(instance, *names: str) -> None:
+def check_text_limits(instance: Model, *names: str) -> None:
     """The model's own limits on these fields; the error names each field over its limit."""
     instance.clean_fields(exclude=[field.name for field in instance._meta.fields if field.name not in names])
 
@@ -83,6 +84,18 @@ def refusal_audited(user: AnyUser, action: str, obj: Model) -> Iterator[None]:
     except (PermissionDenied, Conflict) as refusal:
         audit_refusal(user, action, obj, refusal)
         raise
+
+
+def recorded_user(user: AnyUser | None) -> User | None:
+    """Who a record names as its author: the signed-in person, or nobody when the system acts."""
+    return user if isinstance(user, User) else None
+
+
+def signed_in_author(user: AnyUser) -> User:
+    """Who a record that must name a person names: the verbs writing one are reached only signed in."""
+    if not isinstance(user, User):
+        raise TypeError("Only a signed-in user writes this record.")
+    return user
 
 
 # Clients ---------------------------------------------------------------------------------------
@@ -107,10 +120,17 @@ def possible_duplicates(country: str, birth_date: datetime.date, *names: str) ->
 
 
 @transaction.atomic
-def create_client(user, *, prison: OrganisationPage, languages=(), confirmed_new: bool = False, **fields) -> Client:
+def create_client(
+    user: AnyUser,
+    *,
+    prison: OrganisationPage,
+    languages: Iterable[Language] = (),
+    confirmed_new: bool = False,
+    **fields: Any,
+) -> Client:
     """Record a person preparing for release (the caller checked the user records the prison's
     clients: `referrals.access.get_prison_to_record_in`). Refuses a likely duplicate unless `confirmed_new`."""
-    client = Client(prison=prison, created_by=user, **fields)
+    client = Client(prison=prison, created_by=recorded_user(user), **fields)
     client.country = prison.country
     client.full_clean(exclude=["reference", "country", "name_key", "created_by"])
     if not confirmed_new:
@@ -127,7 +147,9 @@ def create_client(user, *, prison: OrganisationPage, languages=(), confirmed_new
 
 
 @transaction.atomic
-def update_client(user, client: Client, *, languages=None, **fields) -> Client:
+def update_client(
+    user: AnyUser, client: Client, *, languages: Iterable[Language] | None = None, **fields: Any
+) -> Client:
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean(exclude=["reference", "country", "name_key", "created_by"])
@@ -139,7 +161,7 @@ def update_client(user, client: Client, *, languages=None, **fields) -> Client:
 
 
 @transaction.atomic
-def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, details: str = "") -> Need:
+def set_need(user: AnyUser, client: Client, *, category: TaxonomyTerm, priority: str, details: str = "") -> Need:
     check_text_limits(Need(client=client, category=category, priority=priority, details=details), "details")
     need, _created = Need.objects.update_or_create(
         client=client, category=category, defaults={"priority": priority, "details": details}
@@ -149,7 +171,7 @@ def set_need(user, client: Client, *, category: TaxonomyTerm, priority: str, det
 
 
 @transaction.atomic
-def remove_need(user, need: Need) -> None:
+def remove_need(user: AnyUser, need: Need) -> None:
     record_event(user, "need.remove", need.client, category=need.category.code)
     need.delete()
 
@@ -158,8 +180,8 @@ def remove_need(user, need: Need) -> None:
 
 
 @transaction.atomic
-def record_consent(user, client: Client, **fields) -> Consent:
-    consent = Consent(client=client, recorded_by=user, **fields)
+def record_consent(user: AnyUser, client: Client, **fields: Any) -> Consent:
+    consent = Consent(client=client, recorded_by=recorded_user(user), **fields)
     consent.full_clean(exclude=["recorded_by"])
     consent.save()
     record_event(user, "consent.record", consent, client=str(client.pk))
@@ -167,7 +189,7 @@ def record_consent(user, client: Client, **fields) -> Consent:
 
 
 @transaction.atomic
-def withdraw_consent(user, consent: Consent, *, withdrawn_on: datetime.date | None = None) -> Consent:
+def withdraw_consent(user: AnyUser, consent: Consent, *, withdrawn_on: datetime.date | None = None) -> Consent:
     """Stop further sharing: open referrals are flagged and lose what the consent allowed."""
     if not consent.in_force:
         raise ValidationError(_("This consent was already withdrawn."))
@@ -217,7 +239,7 @@ def withdrawn_disclosure(disclosed: dict) -> dict:
 # Referrals -------------------------------------------------------------------------------------
 
 
-def referring_organisation_for(user, client: Client) -> OrganisationPage:
+def referring_organisation_for(user: AnyUser, client: Client) -> OrganisationPage:
     if organisations_where(user, Role.PRISON_SOCIAL_WORKER).filter(pk=client.prison_id).exists():
         return client.prison
     if client.probation_office and (
@@ -245,7 +267,13 @@ def open_referral_to(client: Client, service: ServicePage) -> Referral | None:
 
 @transaction.atomic
 def create_referral(
-    user, client: Client, service: ServicePage, *, need: Need | None = None, note: str = "", family_group=None
+    user: AnyUser,
+    client: Client,
+    service: ServicePage,
+    *,
+    need: Need | None = None,
+    note: str = "",
+    family_group: uuid.UUID | None = None,
 ) -> Referral:
     """A draft referral; nothing is shared until it is sent."""
     referring = referring_organisation_for(user, client)
@@ -259,7 +287,7 @@ def create_referral(
         client=client,
         service=service,
         referring_organisation=referring,
-        created_by=user,
+        created_by=recorded_user(user),
         need=need,
         note=note,
         family_group=family_group,
@@ -267,7 +295,7 @@ def create_referral(
     check_text_limits(referral, "note")
     referral.save()
     ReferralEvent.objects.create(
-        referral=referral, verb="create", from_status="", to_status=referral.status, actor=user
+        referral=referral, verb="create", from_status="", to_status=referral.status, actor=recorded_user(user)
     )
     record_event(user, "referral.create", referral, client=str(client.pk))
     return referral
@@ -296,7 +324,7 @@ def _transition(
 ) -> Referral:
     """Take a step declared in VERBS: lock, check, write, audit, notify after commit."""
     verb = VERBS[verb_name]
-    actor = user if isinstance(user, User) else None
+    actor = recorded_user(user)
     taker = Side.SYSTEM if user is None else side_of(user, referral)
     if taker != verb.side:
         raise PermissionDenied(_("You cannot do this on this referral."))
@@ -318,7 +346,9 @@ def _transition(
 
 
 @transaction.atomic
-def send_referral(user, referral: Referral, *, override_reason: str = "", expected_version=None) -> Referral:
+def send_referral(
+    user: AnyUser, referral: Referral, *, override_reason: str = "", expected_version: int | None = None
+) -> Referral:
     """Share the disclosure snapshot with the service; needs consent in force or a permitted override."""
     client = referral.client
     require_referable(client, referral.service)
@@ -345,7 +375,9 @@ def send_referral(user, referral: Referral, *, override_reason: str = "", expect
 
 
 @transaction.atomic
-def send_family_referrals(user, mother: Client, children: Iterable[Client], service: ServicePage, **kwargs):
+def send_family_referrals(
+    user: AnyUser, mother: Client, children: Iterable[Client], service: ServicePage, **kwargs: Any
+) -> list[Referral]:
     """Refer a mother and her children together: linked by one family group, answered together or apart."""
     group = uuid.uuid4()
     members = [mother, *children]
@@ -420,6 +452,6 @@ def announce_overdue_referrals(today: datetime.date | None = None) -> list[Refer
 # Notifications ---------------------------------------------------------------------------------
 
 
-def mark_notifications_read(user, notification_ids: Iterable[int] | None = None) -> int:
+def mark_notifications_read(user: AnyUser, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's unread notices read: those given, or all of them. Returns how many changed."""
     return notifications.mark_read(user, Notification, notification_ids)

@@ -28,11 +28,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, TaxonomyTerm
+from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
 from referrals import actions
 from referrals.access import (
+    AnyUser,
     clients_visible_to,
     get_client_for_user,
     get_consent_for_user,
@@ -51,6 +52,7 @@ from referrals.models import (
     PEOPLES_VERBS,
     VERBS,
     Client,
+    Consent,
     Need,
     Referral,
     ReferralEvent,
@@ -96,7 +98,7 @@ router = Router()
 # Errors ----------------------------------------------------------------------------------------
 
 
-def error_response(request: HttpRequest, status: int, detail: str, **extra) -> HttpResponse:
+def error_response(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
     return JsonResponse({"detail": detail, **extra}, status=status, content_type="application/json; charset=utf-8")
 
 
@@ -165,7 +167,7 @@ def languages_by_code(codes: list[str]) -> list[Language]:
     return languages
 
 
-def mother_for(user, pk: uuid.UUID | None) -> Client | None:
+def mother_for(user: AnyUser, pk: uuid.UUID | None) -> Client | None:
     if pk is None:
         return None
     mother = clients_visible_to(user).filter(pk=pk).first()
@@ -174,7 +176,7 @@ def mother_for(user, pk: uuid.UUID | None) -> Client | None:
     return mother
 
 
-def client_fields(user, data: dict) -> dict:
+def client_fields(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
     """The client fields of a request, with codes and ids replaced by the records they name."""
     fields = dict(data)
     if "region_of_return" in fields:
@@ -205,7 +207,7 @@ def need_of(client: Client, pk: int | None) -> Need | None:
 # Listings --------------------------------------------------------------------------------------
 
 
-def page_of(user, action: str, queryset: QuerySet, paging: Paging) -> dict:
+def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging) -> dict:
     """One page of a listing; the records shown are audited as one read."""
     start = (paging.page - 1) * paging.per_page
     items = list(queryset[start : start + paging.per_page])
@@ -213,7 +215,7 @@ def page_of(user, action: str, queryset: QuerySet, paging: Paging) -> dict:
     return {"count": queryset.count(), "page": paging.page, "per_page": paging.per_page, "items": items}
 
 
-def referrals_out(user, referrals: list[Referral]) -> list[ReferralOut | ReceivedReferralOut]:
+def referrals_out(user: AnyUser, referrals: list[Referral]) -> list[ReferralOut | ReceivedReferralOut]:
     """Each referral as its side may see it: whole for the referring side, else only what was disclosed.
 
     The referring side is whoever sees the client (as in `side_of`), decided for a whole page in
@@ -227,7 +229,7 @@ def referrals_out(user, referrals: list[Referral]) -> list[ReferralOut | Receive
     ]
 
 
-def referral_out(user, referral: Referral) -> ReferralOut | ReceivedReferralOut:
+def referral_out(user: AnyUser, referral: Referral) -> ReferralOut | ReceivedReferralOut:
     return referrals_out(user, [referral])[0]
 
 
@@ -245,7 +247,7 @@ def filter_referrals(referrals: QuerySet[Referral], filters: ReferralFilters) ->
 
 
 @router.get("/clients", response={200: ClientPage, **READ_ERRORS}, tags=["clients"], summary="Your clients, paged")
-def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[ClientFilters]):
+def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[ClientFilters]) -> dict:
     # The workspace's own filters, so that the API and the listing page agree.
     filterset = ClientFilter(
         filters.model_dump(mode="json", exclude_none=True), queryset=clients_visible_to(request.user), request=request
@@ -262,7 +264,7 @@ def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[Cli
     tags=["clients"],
     summary="Record a person preparing for release",
 )
-def create_client(request: HttpRequest, payload: ClientIn):
+def create_client(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     prison = get_prison_to_record_in(
         request.user, organisation_of_kind(payload.prison_id, OrganisationKind.PRISON, "prison_id")
     )
@@ -272,7 +274,7 @@ def create_client(request: HttpRequest, payload: ClientIn):
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **READ_ERRORS}, tags=["clients"], summary="A client")
-def get_client(request: HttpRequest, client_id: uuid.UUID):
+def get_client(request: HttpRequest, client_id: uuid.UUID) -> Client:
     return get_client_for_user(request.user, client_id)
 
 
@@ -282,7 +284,7 @@ def get_client(request: HttpRequest, client_id: uuid.UUID):
     tags=["clients"],
     summary="Change a client's record; only the fields sent change",
 )
-def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch):
+def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch) -> Client:
     client = get_client_for_user(request.user, client_id)
     changes = client_fields(request.user, payload.model_dump(exclude_unset=True))
     return actions.update_client(request.user, client, **changes)
@@ -292,7 +294,7 @@ def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPat
 
 
 @router.get("/clients/{client_id}/needs", response={200: list[NeedOut], **READ_ERRORS}, tags=["needs"])
-def list_needs(request: HttpRequest, client_id: uuid.UUID):
+def list_needs(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Need]:
     client = get_client_for_user(request.user, client_id, action="need.view")
     return client.needs.select_related("category")
 
@@ -303,26 +305,26 @@ def list_needs(request: HttpRequest, client_id: uuid.UUID):
     tags=["needs"],
     summary="Record the need of a pathway, or change it",
 )
-def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn):
+def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn) -> Need:
     client = get_client_for_user(request.user, client_id)
     category = pathway_by_code(payload.category)
     return actions.set_need(request.user, client, category=category, priority=payload.priority, details=payload.details)
 
 
 @router.get("/clients/{client_id}/consents", response={200: list[ConsentOut], **READ_ERRORS}, tags=["consent"])
-def list_consents(request: HttpRequest, client_id: uuid.UUID):
+def list_consents(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Consent]:
     client = get_client_for_user(request.user, client_id, action="consent.view")
     return client.consents.all()
 
 
 @router.post("/clients/{client_id}/consents", response={**WRITE_ERRORS, 201: ConsentOut}, tags=["consent"])
-def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn):
+def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> Status[Consent]:
     client = get_client_for_user(request.user, client_id)
     return Status(201, actions.record_consent(request.user, client, **payload.model_dump()))
 
 
 @router.get("/consents/{consent_id}", response={200: ConsentOut, **READ_ERRORS}, tags=["consent"])
-def get_consent(request: HttpRequest, consent_id: uuid.UUID):
+def get_consent(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
     return get_consent_for_user(request.user, consent_id)
 
 
@@ -332,7 +334,7 @@ def get_consent(request: HttpRequest, consent_id: uuid.UUID):
     tags=["consent"],
     summary="Withdraw consent: open referrals stop showing what it allowed",
 )
-def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn):
+def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn) -> Consent:
     consent = get_consent_for_user(request.user, consent_id)
     return actions.withdraw_consent(request.user, consent, withdrawn_on=payload.withdrawn_on)
 
@@ -346,7 +348,7 @@ def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: Conse
     tags=["referrals"],
     summary="The referrals you made or received, most recently changed first",
 )
-def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[ReferralFilters]):
+def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[ReferralFilters]) -> dict:
     referrals = filter_referrals(referrals_visible_to(request.user), filters)
     referrals = referrals.select_related("client", "service", "receiving_organisation", "referring_organisation")
     page = page_of(request.user, "referral.list", referrals.order_by("-updated_at", "id"), paging)
@@ -354,7 +356,7 @@ def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[R
 
 
 @router.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
-def create_referral(request: HttpRequest, payload: ReferralIn):
+def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[ReferralOut | ReceivedReferralOut]:
     client = get_client_for_user(request.user, payload.client_id)
     service = get_referable_service(request.user, client, payload.service_id)
     need = need_of(client, payload.need_id)
@@ -369,7 +371,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     tags=["referrals"],
     summary="A referral: whole for the referring side, the disclosed snapshot for the receiving organisation",
 )
-def get_referral(request: HttpRequest, referral_id: uuid.UUID):
+def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> ReferralOut | ReceivedReferralOut:
     return referral_out(request.user, get_referral_for_user(request.user, referral_id))
 
 
@@ -379,7 +381,9 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID):
     tags=["referrals"],
     summary=f"Take a step: {', '.join(PEOPLES_VERBS)}",
 )
-def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn):
+def transition_referral(
+    request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn
+) -> ReferralOut | ReceivedReferralOut:
     referral = get_referral_for_user(request.user, referral_id)
     given = {name: getattr(payload, name) or "" for name in VERBS[payload.action].fields}
     with refusal_audited(request.user, f"referral.{payload.action}", referral):
@@ -417,7 +421,7 @@ def event_out(event: ReferralEvent, referral: Referral, side: str | None) -> dic
     tags=["referrals"],
     summary="A referral's timeline: who did what and when, as your side may see it",
 )
-def list_referral_events(request: HttpRequest, referral_id: uuid.UUID):
+def list_referral_events(request: HttpRequest, referral_id: uuid.UUID) -> list[dict]:
     referral = get_referral_for_user(request.user, referral_id, action="referral.events.view")
     side = side_of(request.user, referral)
     events = referral.events.select_related("actor")
@@ -429,7 +433,7 @@ def list_referral_events(request: HttpRequest, referral_id: uuid.UUID):
 # What may be referred to -----------------------------------------------------------------------
 
 
-def service_out(client: Client, service, pending: set[int], consents: list) -> dict:
+def service_out(client: Client, service: ServicePage, pending: set[int], consents: list[Consent]) -> dict:
     return {
         "id": service.pk,
         "title": service.title,
@@ -460,7 +464,7 @@ def suggestion_out(suggestion: Suggestion) -> dict:
     tags=["referrals"],
     summary="The services suggested for a client, why they fit, and what to know before referring",
 )
-def list_suggestions(request: HttpRequest, client_id: uuid.UUID):
+def list_suggestions(request: HttpRequest, client_id: uuid.UUID) -> list[dict]:
     client = get_client_for_user(request.user, client_id, action="client.suggestions")
     return [suggestion_out(suggestion) for suggestion in suggest_services(client)]
 
@@ -473,7 +477,7 @@ def list_suggestions(request: HttpRequest, client_id: uuid.UUID):
 )
 def list_referable_services(
     request: HttpRequest, client_id: uuid.UUID, paging: Query[Paging], filters: Query[ReferableServiceFilters]
-):
+) -> dict:
     client = get_client_for_user(request.user, client_id, action="client.refer")
     services = referable_services_for(client).select_related("organisation").order_by("title", "pk")
     if filters.organisation_id is not None:
@@ -489,7 +493,7 @@ def list_referable_services(
     tags=["referrals"],
     summary="The organisations you may refer your clients to, paged",
 )
-def list_referable_organisations(request: HttpRequest, paging: Query[Paging]):
+def list_referable_organisations(request: HttpRequest, paging: Query[Paging]) -> dict:
     organisations = referable_organisations_for(request.user).order_by("title", "pk")
     return page_of(request.user, "organisation.list", organisations, paging)
 
@@ -500,5 +504,5 @@ def list_referable_organisations(request: HttpRequest, paging: Query[Paging]):
     tags=["clients"],
     summary="The prisons in which you record clients (`prison_id` of `POST /clients`)",
 )
-def list_prisons(request: HttpRequest):
+def list_prisons(request: HttpRequest) -> QuerySet[OrganisationPage]:
     return prisons_of(request.user)
