@@ -7,10 +7,11 @@ the author made visible to the whole team; everyone sees their own organisation'
 
 import uuid
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
+from aftercare.models import Alert, CaseNote, NoteVisibility, SupervisionCase
 from cso_directory.models import OrganisationPage
 from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
@@ -55,6 +56,13 @@ def notes_visible_to(user: AnyUser) -> QuerySet[CaseNote]:
 
 def cases_visible_to(user: AnyUser) -> QuerySet[SupervisionCase]:
     return SupervisionCase.objects.filter(client__in=clients_visible_to(user).values("pk"))
+
+
+def alerts_of(user: AnyUser) -> QuerySet[Alert]:
+    """The user's own alerts: nobody reads another's."""
+    if not isinstance(user, User):
+        return Alert.objects.none()
+    return Alert.objects.filter(user=user)
 
 
 def team_organisation_of(user: AnyUser, client: Client) -> OrganisationPage | None:

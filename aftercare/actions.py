@@ -7,12 +7,14 @@ broadcast after commit (a broadcast that cannot reach Redis never undoes the wri
 import datetime
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Field, Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -32,7 +34,8 @@ from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTer
 from portal.foundation.audit import record_event
 from portal.foundation.realtime import broadcast_on_commit
 from portal.foundation.roles import Role
-from referrals.access import organisations_where
+from referrals.access import AnyUser, organisations_where
+from referrals.actions import recorded_user, signed_in_author
 from referrals.models import Client, Need
 from referrals.notifications import announce, mark_read
 
@@ -49,26 +52,34 @@ def prison_access_days() -> int:
     return getattr(settings, "PRISON_ACCESS_DAYS_AFTER_RELEASE", DEFAULT_PRISON_ACCESS_DAYS)
 
 
-def notes_group(client_id) -> str:
+def notes_group(client_id: uuid.UUID | str) -> str:
     return f"client.{client_id}.notes"
 
 
-def text_limit(model, field_name: str) -> int:
-    """The most characters a free-text field takes: declared once, as the model field's max_length."""
-    return model._meta.get_field(field_name).max_length
+def limited_text(model: type[Model], field_name: str) -> tuple[object, int]:
+    """The label of a free-text field and the most characters it takes: declared once, on the model field."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, Field) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{field_name} is not a text field with a max_length.")
+    return field.verbose_name, field.max_length
 
 
-def limit_message(label, limit: int) -> str:
-    return _("%(field)s can be at most %(limit)d characters.") % {"field": capfirst(label), "limit": limit}
+def text_limit(model: type[Model], field_name: str) -> int:
+    """The most characters a free-text field takes."""
+    return limited_text(model, field_name)[1]
 
 
-def require_within_limits(model, **texts: str) -> None:
+def limit_message(label: object, limit: int) -> str:
+    return _("%(field)s can be at most %(limit)d characters.") % {"field": capfirst(str(label)), "limit": limit}
+
+
+def require_within_limits(model: type[Model], **texts: str) -> None:
     """Refuse free text longer than its model field allows, naming the field and the limit."""
     errors = {}
     for name, text in texts.items():
-        field = model._meta.get_field(name)
-        if len(text) > field.max_length:
-            errors[name] = limit_message(field.verbose_name, field.max_length)
+        label, limit = limited_text(model, name)
+        if len(text) > limit:
+            errors[name] = limit_message(label, limit)
     if errors:
         raise ValidationError(errors)
 
@@ -100,7 +111,7 @@ def handover_summary(client: Client) -> dict:
 
 @transaction.atomic
 def hand_over(
-    user, client: Client, *, probation_office: OrganisationPage, release_date: datetime.date, note: str = ""
+    user: AnyUser, client: Client, *, probation_office: OrganisationPage, release_date: datetime.date, note: str = ""
 ) -> SupervisionCase:
     """The prison hands a client to a probation office; a supervision case opens on the release date."""
     require_within_limits(SupervisionCase, handover_note=note)
@@ -114,7 +125,7 @@ def hand_over(
         opened_on=release_date,
         handover_summary=handover_summary(client),
         handover_note=note,
-        handed_over_by=user,
+        handed_over_by=signed_in_author(user),
     )
     client.probation_office = probation_office
     client.prison_access_until = release_date + datetime.timedelta(days=prison_access_days())
@@ -128,7 +139,7 @@ def hand_over(
 
 
 @transaction.atomic
-def assign_officer(user, case: SupervisionCase, officer) -> SupervisionCase:
+def assign_officer(user: AnyUser, case: SupervisionCase, officer: User) -> SupervisionCase:
     if not organisations_where(officer, Role.PROBATION_OFFICER).filter(pk=case.probation_office_id).exists():
         raise ValidationError({"officer": _("Choose a probation officer of this office.")})
     case.officer = officer
@@ -152,12 +163,12 @@ def require_answerable(case: SupervisionCase, pathway: TaxonomyTerm, need: Need 
 
 @transaction.atomic
 def add_goal(
-    user,
+    user: AnyUser,
     case: SupervisionCase,
     *,
     pathway: TaxonomyTerm,
     description: str,
-    target_date=None,
+    target_date: datetime.date | None = None,
     need: Need | None = None,
 ) -> Goal:
     require_within_limits(Goal, description=description)
@@ -165,19 +176,23 @@ def add_goal(
     goal = Goal(case=case, pathway=pathway, need=need, description=description, target_date=target_date)
     goal.full_clean()
     goal.save()
-    GoalReview.objects.create(goal=goal, status=goal.status, achievement=goal.achievement, reviewed_by=user)
+    GoalReview.objects.create(
+        goal=goal, status=goal.status, achievement=goal.achievement, reviewed_by=signed_in_author(user)
+    )
     record_event(user, "goal.add", case, pathway=pathway.code, need=need.pk if need else None)
     return goal
 
 
 @transaction.atomic
-def review_goal(user, goal: Goal, *, status: str, achievement: str, note: str = "") -> Goal:
+def review_goal(user: AnyUser, goal: Goal, *, status: str, achievement: str, note: str = "") -> Goal:
     require_within_limits(GoalReview, note=note)
     goal.status = status
     goal.achievement = achievement
     goal.full_clean()
     goal.save(update_fields=["status", "achievement", "updated_at"])
-    GoalReview.objects.create(goal=goal, status=status, achievement=achievement, note=note, reviewed_by=user)
+    GoalReview.objects.create(
+        goal=goal, status=status, achievement=achievement, note=note, reviewed_by=signed_in_author(user)
+    )
     record_event(user, "goal.review", goal.case, goal=goal.pk, status=status, achievement=achievement)
     return goal
 
@@ -186,7 +201,7 @@ def review_goal(user, goal: Goal, *, status: str, achievement: str, note: str = 
 
 
 @transaction.atomic
-def add_check_in(user, case: SupervisionCase, *, due_on: datetime.date, note: str = "") -> CheckIn:
+def add_check_in(user: AnyUser, case: SupervisionCase, *, due_on: datetime.date, note: str = "") -> CheckIn:
     require_within_limits(CheckIn, note=note)
     check_in = CheckIn.objects.create(case=case, due_on=due_on, note=note)
     record_event(user, "check_in.add", case, due_on=due_on.isoformat())
@@ -195,7 +210,7 @@ def add_check_in(user, case: SupervisionCase, *, due_on: datetime.date, note: st
 
 @transaction.atomic
 def record_check_in(
-    user, check_in: CheckIn, *, status: str, note: str = "", rescheduled_to: datetime.date | None = None
+    user: AnyUser, check_in: CheckIn, *, status: str, note: str = "", rescheduled_to: datetime.date | None = None
 ) -> CheckIn:
     """Mark a check-in attended, missed or rescheduled; a missed one alerts officer and supervisors."""
     require_within_limits(CheckIn, note=note)
@@ -203,14 +218,16 @@ def record_check_in(
         raise ValidationError({"status": _("Choose attended, missed or rescheduled.")})
     if status == CheckInStatus.RESCHEDULED and rescheduled_to is None:
         raise ValidationError({"rescheduled_to": _("Choose the new date.")})
-    set_check_in_status(check_in, status, recorded_by=user, note=note)
+    set_check_in_status(check_in, status, recorded_by=recorded_user(user), note=note)
     if rescheduled_to is not None:
         CheckIn.objects.create(case=check_in.case, due_on=rescheduled_to)
     record_event(user, "check_in.record", check_in.case, check_in=check_in.pk, status=status)
     return check_in
 
 
-def set_check_in_status(check_in: CheckIn, status: str, *, recorded_by=None, note: str | None = None) -> None:
+def set_check_in_status(
+    check_in: CheckIn, status: str, *, recorded_by: User | None = None, note: str | None = None
+) -> None:
     """Store the outcome of a check-in; a missed one alerts officer and supervisors. Call inside a transaction."""
     check_in.status = status
     if note is not None:
@@ -247,7 +264,7 @@ def mark_overdue_check_ins_missed(today: datetime.date, grace_days: int = 1) -> 
     return missed
 
 
-def alert_recipients(case: SupervisionCase):
+def alert_recipients(case: SupervisionCase) -> QuerySet[User]:
     supervisors = get_user_model().objects.filter(
         is_active=True,
         memberships__organisation=case.probation_office_id,
@@ -272,7 +289,7 @@ def raise_missed_check_in_alerts(check_in: CheckIn) -> list[Alert]:
 # Alerts ----------------------------------------------------------------------------------------
 
 
-def mark_alerts_read(user, alert_ids: Iterable[int] | None = None) -> int:
+def mark_alerts_read(user: AnyUser, alert_ids: Iterable[int] | None = None) -> int:
     """Resolve the user's unread alerts: those given, or all of them. Returns how many changed."""
     return mark_read(user, Alert, alert_ids)
 
@@ -280,7 +297,7 @@ def mark_alerts_read(user, alert_ids: Iterable[int] | None = None) -> int:
 # Case notes ------------------------------------------------------------------------------------
 
 
-def add_case_note(user, client: Client, **fields) -> CaseNote:
+def add_case_note(user: AnyUser, client: Client, **fields: Any) -> CaseNote:
     """Store a note as the organisation the user writes for on the case, asked of
     `aftercare.access` like the page and the API do (see `add_case_note_once`). Returns the note,
     whether it is new or a retry's."""
@@ -290,7 +307,7 @@ def add_case_note(user, client: Client, **fields) -> CaseNote:
 
 @transaction.atomic
 def add_case_note_once(
-    user,
+    user: AnyUser,
     client: Client,
     *,
     organisation: OrganisationPage,
@@ -327,7 +344,7 @@ def add_case_note_once(
     note = CaseNote.objects.create(
         client=client,
         sequence=last + 1,
-        author=user,
+        author=signed_in_author(user),
         organisation=organisation,
         visibility=visibility,
         body=body,

@@ -27,6 +27,7 @@ from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from aftercare.payloads import note_payload
 from cso_directory.models import OrganisationPage
+from referrals.access import AnyUser
 from referrals.models import Client
 from referrals.schemas import READ_ERRORS, Detail, FieldErrors
 
@@ -72,7 +73,7 @@ class CaseOut(Schema):
     opened_on: datetime.date
 
 
-def amended_note(user, client: Client, pk: uuid.UUID | None) -> CaseNote | None:
+def amended_note(user: AnyUser, client: Client, pk: uuid.UUID | None) -> CaseNote | None:
     """The note to amend: one of this client's notes that the user can see."""
     if pk is None:
         return None
@@ -87,7 +88,7 @@ def amended_note(user, client: Client, pk: uuid.UUID | None) -> CaseNote | None:
     response={200: list[NoteOut], **READ_ERRORS},
     summary="The client's case notes you may see, in sequence order",
 )
-def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAfter]):
+def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAfter]) -> list[dict[str, Any]]:
     client = get_team_client_for_user(request.user, client_id, action="case_note.list")
     notes = notes_visible_to(request.user).filter(client=client, sequence__gt=query.after)
     return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
@@ -98,7 +99,7 @@ def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAft
     response={200: NoteOut, 201: NoteOut, **WRITE_ERRORS},
     summary="Add a note (201), or repeat a request with the same idempotency key (200, nothing added)",
 )
-def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
+def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn) -> Status[dict[str, Any]]:
     client, organisation = get_client_to_write_notes(request.user, client_id)
     note, created = add_case_note_once(
         request.user,
@@ -117,7 +118,7 @@ def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn):
     response={201: CaseOut, **WRITE_ERRORS},
     summary="Hand the client over to a probation office: the supervision case opens on the release date",
 )
-def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn):
+def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn) -> Status[SupervisionCase]:
     client = get_client_to_hand_over(request.user, client_id)
     office = OrganisationPage.objects.live().filter(pk=payload.probation_office).first()
     if office is None:

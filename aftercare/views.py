@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftercare.access import (
+    alerts_of,
     cases_visible_to,
     get_case_for_user,
     get_client_to_hand_over,
@@ -51,18 +53,18 @@ from aftercare.forms import (
     HandoverForm,
     RecordCheckInForm,
 )
-from aftercare.models import Alert, CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
+from aftercare.models import CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
 from aftercare.payloads import display_name
 from portal.foundation.audit import record_event
 from portal.foundation.listing import paginate, query_without_page
-from referrals.access import clients_visible_to
+from referrals.access import AnyUser, clients_visible_to
 from referrals.forms import pathways
-from referrals.models import Priority, ReferralStatus
+from referrals.models import Client, Priority, ReferralStatus
 
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def safe_next(request, default: str) -> str:
+def safe_next(request: HttpRequest, default: str) -> str:
     """The `next` of a POST when it stays on this site, else `default`."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -76,7 +78,7 @@ def safe_next(request, default: str) -> str:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def handover(request, pk):
+def handover(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_to_hand_over(request.user, pk)
     existing = SupervisionCase.objects.filter(client=client).first()
     if existing is not None:
@@ -130,7 +132,9 @@ class BookedCheckIn:
     record_form: RecordCheckInForm | None
 
 
-def plan_by_pathway(case: SupervisionCase, editable: bool, failed_review) -> list[tuple[str, list[PlannedGoal]]]:
+def plan_by_pathway(
+    case: SupervisionCase, editable: bool, failed_review: tuple[int, GoalReviewForm] | None
+) -> list[tuple[str, list[PlannedGoal]]]:
     """Every pathway with its goals, each with its review history and form, in a fixed number of queries."""
     terms = list(pathways())
     by_pathway: dict[uuid.UUID, list[PlannedGoal]] = {term.pk: [] for term in terms}
@@ -149,7 +153,9 @@ def review_form_for(goal: Goal, failed_review: tuple[int, GoalReviewForm] | None
     return GoalReviewForm(initial=initial, auto_id=f"id_goal{goal.pk}_%s")
 
 
-def check_ins_with_forms(case: SupervisionCase, editable: bool, failed_record) -> list[BookedCheckIn]:
+def check_ins_with_forms(
+    case: SupervisionCase, editable: bool, failed_record: tuple[int, RecordCheckInForm] | None
+) -> list[BookedCheckIn]:
     """The check-ins, oldest first; those still scheduled come with the form to record them."""
     booked = []
     for check_in in case.check_ins.select_related("recorded_by"):
@@ -167,18 +173,18 @@ def record_form_for(check_in: CheckIn, failed_record: tuple[int, RecordCheckInFo
 
 
 def render_case_page(
-    request,
+    request: HttpRequest,
     case: SupervisionCase,
     *,
     status: int = 200,
-    officer_form=None,
-    goal_form=None,
-    check_in_form=None,
-    failed_review=None,
-    failed_record=None,
-):
+    officer_form: AssignOfficerForm | None = None,
+    goal_form: GoalForm | None = None,
+    check_in_form: CheckInForm | None = None,
+    failed_review: tuple[int, GoalReviewForm] | None = None,
+    failed_record: tuple[int, RecordCheckInForm] | None = None,
+) -> HttpResponse:
     editable = may_change_case(request.user, case)
-    unread_alerts = case.alerts.filter(user=request.user, read_at__isnull=True)
+    unread_alerts = alerts_of(request.user).filter(case=case, read_at__isnull=True)
     # Its forms go back here, also when the page shows a refused form under another URL.
     page_path = reverse("aftercare:case_detail", kwargs={"pk": case.pk})
     context = {
@@ -205,11 +211,11 @@ def render_case_page(
 @login_required
 @never_cache
 @require_GET
-def case_detail(request, pk):
+def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render_case_page(request, get_case_for_user(request.user, pk))
 
 
-def redirect_to_case(case: SupervisionCase, fragment: str):
+def redirect_to_case(case: SupervisionCase, fragment: str) -> HttpResponseRedirect:
     response = redirect("aftercare:case_detail", pk=case.pk)
     response["Location"] += f"#{fragment}"
     return response
@@ -218,7 +224,7 @@ def redirect_to_case(case: SupervisionCase, fragment: str):
 @login_required
 @never_cache
 @require_POST
-def officer_assign(request, pk):
+def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = AssignOfficerForm(request.POST, office_id=case.probation_office_id)
     if form.is_valid():
@@ -235,7 +241,7 @@ def officer_assign(request, pk):
 @login_required
 @never_cache
 @require_POST
-def goal_add(request, pk):
+def goal_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = GoalForm(request.POST, client=case.client, auto_id="id_new_goal_%s")
     if form.is_valid():
@@ -252,7 +258,7 @@ def goal_add(request, pk):
 @login_required
 @never_cache
 @require_POST
-def goal_review(request, pk, goal_id):
+def goal_review(request: HttpRequest, pk: uuid.UUID, goal_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     goal = get_object_or_404(case.goals.select_related("case"), pk=goal_id)
     form = GoalReviewForm(request.POST, auto_id=f"id_goal{goal.pk}_%s")
@@ -270,7 +276,7 @@ def goal_review(request, pk, goal_id):
 @login_required
 @never_cache
 @require_POST
-def check_in_add(request, pk):
+def check_in_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = CheckInForm(request.POST, auto_id="id_new_check_in_%s")
     if form.is_valid():
@@ -283,7 +289,7 @@ def check_in_add(request, pk):
 @login_required
 @never_cache
 @require_POST
-def check_in_record(request, pk, check_in_id):
+def check_in_record(request: HttpRequest, pk: uuid.UUID, check_in_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     check_in = get_object_or_404(case.check_ins.select_related("case"), pk=check_in_id, status=CheckInStatus.SCHEDULED)
     form = RecordCheckInForm(request.POST, auto_id=f"id_checkin{check_in.pk}_%s")
@@ -301,7 +307,7 @@ def check_in_record(request, pk, check_in_id):
 # Caseload --------------------------------------------------------------------------------------
 
 
-def annotated_caseload(user):
+def annotated_caseload(user: AnyUser) -> QuerySet[SupervisionCase]:
     """The user's cases with what the caseload shows and filters on, in one query per page."""
     scheduled = CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.SCHEDULED).order_by("due_on")
     return (
@@ -316,7 +322,7 @@ def annotated_caseload(user):
     )
 
 
-def caseload_counts(cases) -> dict:
+def caseload_counts(cases: QuerySet[SupervisionCase]) -> dict:
     return cases.aggregate(
         total=Count("pk"),
         with_overdue_goals=Count("pk", filter=Q(has_overdue_goals=True)),
@@ -327,7 +333,7 @@ def caseload_counts(cases) -> dict:
 @login_required
 @never_cache
 @require_GET
-def caseload(request):
+def caseload(request: HttpRequest) -> HttpResponse:
     cases = annotated_caseload(request.user)
     case_filter = CaseloadFilter(request.GET or None, queryset=cases, request=request)
     if not case_filter.is_bound:
@@ -355,8 +361,8 @@ def caseload(request):
 @login_required
 @never_cache
 @require_GET
-def alert_list(request):
-    alerts = Alert.objects.filter(user=request.user).select_related("case__client", "check_in")
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = alerts_of(request.user).select_related("case__client", "check_in")
     context = {
         "page_obj": paginate(request, alerts),
         "unread": alerts.filter(read_at__isnull=True).count(),
@@ -366,7 +372,7 @@ def alert_list(request):
 
 @login_required
 @require_POST
-def alerts_mark_read(request):
+def alerts_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark the alerts given read (`alert` may repeat), or all of them when none is given; then go back."""
     ids = [int(value) for value in request.POST.getlist("alert") if value.isdigit()]
     count = mark_alerts_read(request.user, ids or None)
@@ -392,7 +398,9 @@ def notes_with_amendments(notes: list) -> list:
     return notes
 
 
-def case_notes_context(request, client, *, return_path: str, form: CaseNoteForm | None = None) -> dict:
+def case_notes_context(
+    request: HttpRequest, client: Client, *, return_path: str, form: CaseNoteForm | None = None
+) -> dict:
     """What templates/aftercare/includes/case_notes.html needs. Any page showing a client whose case
     team the user is on can include the panel with `context |= case_notes_context(request, client, ...)`;
     `return_path` is the page the note form goes back to, also after a refused submit.
@@ -413,7 +421,9 @@ def case_notes_context(request, client, *, return_path: str, form: CaseNoteForm 
     }
 
 
-def render_case_notes_page(request, client, *, form: CaseNoteForm | None = None, status: int = 200):
+def render_case_notes_page(
+    request: HttpRequest, client: Client, *, form: CaseNoteForm | None = None, status: int = 200
+) -> HttpResponse:
     # Names only for the prison and probation staff who see the client record; a CSO sees the reference.
     full_record = clients_visible_to(request.user).filter(pk=client.pk).exists()
     context = {
@@ -428,25 +438,25 @@ def render_case_notes_page(request, client, *, form: CaseNoteForm | None = None,
 @login_required
 @never_cache
 @require_GET
-def case_notes_page(request, pk):
+def case_notes_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render_case_notes_page(request, get_team_client_for_user(request.user, pk, action="case_note.list"))
 
 
-def notes_return_path(request, client) -> str:
+def notes_return_path(request: HttpRequest, client: Client) -> str:
     """The page the note form came from: this one, or after a refused submit the one it carried along."""
     if request.method == "GET":
         return request.get_full_path()
     return safe_next(request, reverse("aftercare:case_notes", kwargs={"pk": client.pk}))
 
 
-def back_to_notes(request, client):
+def back_to_notes(request: HttpRequest, client: Client) -> HttpResponseRedirect:
     return redirect(notes_return_path(request, client).split("#")[0] + "#case-notes")
 
 
 @login_required
 @never_cache
 @require_POST
-def add_note(request, pk):
+def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client, organisation = get_client_to_write_notes(request.user, pk)
     form = CaseNoteForm(request.POST, notes=notes_visible_to(request.user).filter(client=client))
     if form.is_valid():
