@@ -1,8 +1,9 @@
 """Write verbs for clients, consent and referrals. Views, the API and commands call only these.
 
-Each verb checks permission, writes in one transaction together with its audit event, and
-sends notifications after commit. Referral transitions all go through `_transition`, which
-locks the row, so two people acting at once cannot both win.
+Each verb assumes a caller that `referrals.access` allowed, re-checks only what a race can change,
+writes in one transaction together with its audit event, and sends notifications after commit.
+Referral transitions all go through `_transition`, which locks the row and checks the side the
+step's declaration (`VERBS`) names, so two people acting at once cannot both win.
 """
 
 import datetime
