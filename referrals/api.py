@@ -433,29 +433,26 @@ def list_referral_events(request: HttpRequest, referral_id: uuid.UUID) -> list[d
 # What may be referred to -----------------------------------------------------------------------
 
 
-def service_out(client: Client, service: ServicePage, pending: set[int], consents: list[Consent]) -> dict:
+def referable_out(service: ServicePage, warnings: list[str], missing: str) -> dict:
+    """A service one may refer to, with what to know before referring."""
     return {
         "id": service.pk,
         "title": service.title,
         "organisation": service.organisation,
         "capacity": service.capacity,
-        "warnings": referral_warnings(client, service, pending),
-        "missing_consent": missing_consent(service, consents),
+        "warnings": warnings,
+        "missing_consent": missing,
     }
+
+
+def service_out(client: Client, service: ServicePage, pending: set[int], consents: list[Consent]) -> dict:
+    warnings = referral_warnings(client, service, pending)
+    return referable_out(service, warnings, missing_consent(service, consents))
 
 
 def suggestion_out(suggestion: Suggestion) -> dict:
-    service = suggestion.service
-    return {
-        "id": service.pk,
-        "title": service.title,
-        "organisation": service.organisation,
-        "capacity": service.capacity,
-        "warnings": suggestion.warnings,
-        "missing_consent": suggestion.missing_consent,
-        "score": suggestion.score,
-        "reasons": suggestion.reasons,
-    }
+    fit = {"score": suggestion.score, "reasons": suggestion.reasons}
+    return referable_out(suggestion.service, suggestion.warnings, suggestion.missing_consent) | fit
 
 
 @router.get(

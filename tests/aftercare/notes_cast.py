@@ -103,6 +103,13 @@ def build_team() -> Team:
     )
 
 
+def signed_in(user: User) -> HttpClient:
+    """A test client signed in as `user` (no CSRF checks, as Django's test client does by default)."""
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
 def session_cookie(user: User) -> str:
     """The value of a session cookie signed in as `user` (the session is stored in the database)."""
     http = HttpClient()

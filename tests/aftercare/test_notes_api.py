@@ -10,19 +10,13 @@ from wagtail.models import APIToken
 from aftercare.actions import add_case_note
 from aftercare.models import CaseNote, NoteVisibility
 from portal.foundation.models import AuditEvent, Decision
-from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, build_team
+from tests.aftercare.notes_cast import PRISON_ONLY_NOTE, TEAM_NOTE, build_team, signed_in
 from tests.shared_casts import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
 team = shared_fixture(build_team, name="team")
-
-
-def signed_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def with_token(user) -> HttpClient:

@@ -16,6 +16,7 @@ from tests.aftercare.notes_cast import (
     PRISON_ONLY_NOTE,
     TEAM_NOTE,
     build_team,
+    signed_in,
 )
 from tests.shared_casts import shared_fixture
 
@@ -25,12 +26,6 @@ SCRIPT_NOTE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 team = shared_fixture(build_team, name="team")
-
-
-def signed_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def page_url(client) -> str:

@@ -3,10 +3,9 @@
 import re
 
 import pytest
-from django.test import Client as HttpClient
 
 from aftercare.models import Alert, SupervisionCase
-from tests.aftercare.notes_cast import build_team
+from tests.aftercare.notes_cast import build_team, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +16,6 @@ QUIET_PAGE = "/accounts/password_reset/"
 @pytest.fixture
 def team():
     return build_team()
-
-
-def signed_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def nav_links(html: str) -> list[str]:

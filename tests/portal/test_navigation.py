@@ -6,9 +6,8 @@ The wiring registers the links; the referrals templates ask for "the client's li
 import re
 
 import pytest
-from django.test import Client as HttpClient
 
-from tests.aftercare.notes_cast import build_team
+from tests.aftercare.notes_cast import build_team, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def team():
     return build_team()
-
-
-def signed_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def case_notes_links(html: str, client) -> list[str]:
