@@ -94,6 +94,7 @@ else:
 INSTALLED_APPS = [
     "daphne",
     "portal.foundation",
+    "accounts",
     "portal.wiring",
     "cso_directory",
     "referrals",

@@ -1,4 +1,4 @@
-"""Dependencies point one way: portal.foundation ← cso_directory ← referrals ← aftercare ← portal.wiring.
+"""Dependencies point one way: portal.foundation ← accounts ← cso_directory ← referrals ← aftercare ← portal.wiring.
 
 A module or template of a lower layer may not import, call or name a higher one: no import, no
 string such as "aftercare:case_notes" or "aftercare.urls", no `{% url 'aftercare:…' %}`,
@@ -16,6 +16,7 @@ ROOT = Path(settings.BASE_DIR)
 # Lowest first; each layer's code and templates. Site chrome (templates/includes, base.html) is the wiring's.
 LAYERS = [
     ("portal.foundation", ["portal/foundation"], ["templates/portal"]),
+    ("accounts", ["accounts"], ["templates/accounts"]),
     ("cso_directory", ["cso_directory"], ["templates/cso_directory"]),
     ("referrals", ["referrals"], ["templates/referrals"]),
     ("aftercare", ["aftercare"], ["templates/aftercare"]),
