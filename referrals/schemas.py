@@ -54,8 +54,9 @@ class InputErrors(Schema):
     detail: list[dict[str, Any]]
 
 
-READ_ERRORS: dict[int, Any] = {401: Detail, 404: Detail, 422: InputErrors}
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail, 409: Detail}
+# A listing's filters are checked by the verbs' rules too: a value they refuse answers 400.
+READ_ERRORS: dict[int, Any] = {400: FieldErrors, 401: Detail, 404: Detail, 422: InputErrors}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: Detail, 409: Detail}
 
 
 # Listings --------------------------------------------------------------------------------------
