@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
@@ -107,6 +108,14 @@ def refused_as_invalid(request: HttpRequest, exc: ValidationError) -> HttpRespon
     return error_response(request, 400, " ".join(exc.messages), errors=errors)
 
 
+def refused_by_ninja(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals; its only 400, a body that is not JSON, in the shape of every other 400."""
+    if exc.status_code != 400:
+        return error_response(request, exc.status_code, str(exc))
+    detail = _("The request body is not valid JSON.")
+    return error_response(request, 400, detail, errors={NON_FIELD_ERRORS: [detail]})
+
+
 def refused_as_duplicate(request: HttpRequest, exc: PossibleDuplicates) -> HttpResponse:
     visible = clients_visible_to(request.user).filter(pk__in=[candidate.pk for candidate in exc.candidates])
     return error_response(
@@ -133,6 +142,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 # The answer to each refusal, for every router of the staff API (installed by portal.wiring.api).
 ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
     ValidationError: refused_as_invalid,
+    HttpError: refused_by_ninja,
     PossibleDuplicates: refused_as_duplicate,
     Conflict: refused_as_conflict,
     PermissionDenied: refused_as_forbidden,
