@@ -609,3 +609,27 @@ async def test_every_socket_route_for_every_role():
         assert not problems, "\n".join(problems)
     finally:
         await sync_to_async(connections.close_all)()
+
+
+# Opaque ids --------------------------------------------------------------------------------------
+
+# Path parameters that are not ids of records: a referral's step, a password-reset link's parts.
+NOT_IDS = {"verb", "uidb64", "token"}
+
+
+def test_person_routes_carry_opaque_ids_only():
+    """Every parameter of the workspace's routes and of the staff API is an id (a UUID or a number), never a name."""
+    workspace = [route for route in PAGE_ROUTES if not route.regex]
+    parameters = [
+        (template, match.group(0))
+        for template in [route.template for route in workspace] + [path for _id, _method, path in OPERATIONS]
+        for match in PARAMETER.finditer(template)
+    ]
+    assert parameters, "the check sees no parameter at all"
+    named = [
+        (template, parameter)
+        for template, parameter in parameters
+        if not re.fullmatch(r"<(uuid|int):\w+>|\{(\w+_)?id\}", parameter)
+        and (re.sub(r"[<>{}]|\w+:", "", parameter) not in NOT_IDS)
+    ]
+    assert named == []
