@@ -4,13 +4,15 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Forgot password: the same answer whether or not an account uses the address given.
+    # Forgot password: the same answer whether or not an account uses the address given, or it asked too often.
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             subject_template_name="registration/password_reset_subject.txt",
             email_template_name="registration/password_reset_email.txt",
             extra_email_context={"base_url": settings.WAGTAILADMIN_BASE_URL, "site": settings.WAGTAIL_SITE_NAME},

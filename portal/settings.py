@@ -7,6 +7,7 @@ Any malformed value stops the process with a message naming the variable.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +138,8 @@ MIDDLEWARE = [
     "portal.foundation.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lock-out noticed while signing in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.forms"), "wagtail.contrib.redirects")
 
@@ -176,6 +180,27 @@ LOGIN_REDIRECT_URL = "workspace"  # each role's own start page
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# One password-reset flow for everyone, the portal's (throttled): Wagtail's /admin/password_reset/ is closed.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3  # links sent to one address per PASSWORD_RESET_WINDOW
+PASSWORD_RESET_LIMIT_PER_IP = 10  # requests answered from one IP address per PASSWORD_RESET_WINDOW
+PASSWORD_RESET_WINDOW = 60 * 60  # seconds
+
+# Every call of authenticate() (the portal's sign-in, Wagtail's /admin/login/, any other) first asks
+# django-axes whether this username may still try from this address; a call without a request is refused.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Lock-out (ASVS 5.0 6.3.1; NIST SP 800-63B 5.2.2): 5 failures of one username from one IP address lock
+# that pair out for 15 minutes, and each further try restarts the 15 minutes; a success resets the count.
+# Per username *and* address: per username alone, anyone could lock a colleague out by guessing at their
+# name (a denial of service on people who must reach case files); per address alone, colleagues behind one
+# office NAT would lock each other out. An attacker is left 5 guesses per 15 minutes per address, against
+# 12+ character passwords off the common list, with the second factor behind them.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # the sign-in page again, the same for every username
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # X-Forwarded-For is whatever the client wants it to be
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
