@@ -5,11 +5,13 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from accounts import actions
+from accounts.second_factor import note_sign_in
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.signed_in")
 def signed_in(sender, request, user, **kwargs):
     actions.record_sign_in(user)
+    note_sign_in(request, user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")

@@ -1,14 +1,22 @@
-"""Signing in and out and the one password-reset flow, for the workspace and the Wagtail admin alike."""
+"""Signing in and out, the second factor and the one password-reset flow, for the workspace and the
+Wagtail admin alike."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from accounts.middleware import open_before_second_factor
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", open_before_second_factor(views.SignInView.as_view()), name="login"),
+    path("logout/", open_before_second_factor(auth_views.LogoutView.as_view()), name="logout"),
+    # After the password, before anything else: a code, or setting up an authenticator app.
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="two_factor_recovery_codes"),
+    path("security/", views.account_security, name="account_security"),
+    path("security/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
     # Forgot password: the same answer whether or not an account uses the address given, or it asked too often.
     path(
         "password_reset/",

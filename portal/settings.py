@@ -125,6 +125,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # who has passed the second factor
+    "accounts.middleware.SecondFactorMiddleware",  # asks for it before anything else works
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.foundation.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -201,6 +206,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # the sign-in page again, the same for every username
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # X-Forwarded-For is whatever the client wants it to be
+
+# Second factor (TOTP and single-use recovery codes, django-otp): asked of everyone who has set one up,
+# and of every signed-in user when PORTAL_REQUIRE_TWO_FACTOR is on (production's default).
+PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", PORTAL_ENV == "production")
+OTP_TOTP_ISSUER = "Reintegration Portal"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -5,22 +5,36 @@ offers its router and touches no API object; the answers to refusals are the ref
 for every router alike.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, security
 from wagtail.api.v3.auth import BearerTokenAuth
 
 import referrals.api
+from accounts.second_factor import second_factor_due
 from aftercare.api import router as case_notes_router
 
 
 class SessionAuth(security.SessionAuth):
     """The Django session (same scheme name in the OpenAPI document); its CSRF check applies to
-    signed-in users only, so an anonymous call answers 401 like any other."""
+    signed-in users only, so an anonymous call answers 401 like any other. A session still owing its
+    second factor answers 403 with the reason."""
 
     def _get_key(self, request: HttpRequest):
         if not request.user.is_authenticated:
             return None
         return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        if user is not None and second_factor_due(request):
+            raise PermissionDenied(
+                _("Signing in is not finished: open %(url)s to give your second factor (or to set one up) first.")
+                % {"url": reverse("two_factor_verify")}
+            )
+        return user
 
 
 api = NinjaAPI(
