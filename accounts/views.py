@@ -81,7 +81,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 def qr_code_svg(url: str) -> str:
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff"))  # noqa: S308 - segno's own SVG of our own URL
+    return mark_safe(segno.make(url, error="m").svg_inline(border=2, omitsize=True, dark="#000", light="#fff"))  # noqa: S308 - segno's own SVG of our own URL
 
 
 def grouped(secret: str) -> str:
