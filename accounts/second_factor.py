@@ -1,5 +1,5 @@
-"""When the second factor is due: the one rule behind the pages' gate (accounts.middleware) and the
-staff API's session authentication (portal.wiring.api)."""
+"""When the second factor is due: the one rule behind the pages' gate (accounts.middleware), the
+staff API's session authentication (portal.wiring.api) and the sockets (accounts.sockets)."""
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,12 +17,15 @@ def note_sign_in(request: HttpRequest, user) -> None:
 
 
 def second_factor_due(request: HttpRequest) -> bool:
-    """A signed-in user who has not yet given a code, and must: everyone when PORTAL_REQUIRE_TWO_FACTOR
-    is on, otherwise those who set up an authenticator (see `note_sign_in`)."""
-    user = request.user
-    if not user.is_authenticated or passed_second_factor(user):
+    return owes_second_factor(request.user, request.session, passed_second_factor(request.user))
+
+
+def owes_second_factor(user, session, passed: bool) -> bool:
+    """A signed-in user who has not yet given a code (`passed`), and must: everyone when
+    PORTAL_REQUIRE_TWO_FACTOR is on, otherwise those who set up an authenticator (see `note_sign_in`)."""
+    if not user.is_authenticated or passed:
         return False
-    return settings.PORTAL_REQUIRE_TWO_FACTOR or bool(request.session.get(PENDING))
+    return settings.PORTAL_REQUIRE_TWO_FACTOR or bool(session.get(PENDING))
 
 
 def passed_second_factor(user) -> bool:
