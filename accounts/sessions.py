@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.cache import add_never_cache_headers
 
 from portal.foundation.realtime import CLOSE_UNAUTHENTICATED, EventConsumer, broadcast_on_commit, user_group
 
@@ -105,7 +106,7 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.user.is_authenticated or request.path.startswith(API_PREFIX):
-            response["Cache-Control"] = "no-store"
+            add_never_cache_headers(response)
         return response
 
 
