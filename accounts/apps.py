@@ -10,3 +10,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401 - connects the audit of signing in
+        from accounts import sessions  # noqa: F401 - connects the session signal receivers

@@ -6,6 +6,7 @@ Any malformed value stops the process with a message naming the variable.
 """
 
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -48,6 +49,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not value.strip().isdigit() or int(value) < minimum:
+        fail(f"{name}={value!r} is not a whole number of at least {minimum}.")
+    return int(value)
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Full origins (scheme://host[:port], nothing after), lower-cased, each as a browser sends it."""
+    origins = []
+    for value in env_list(name, default):
+        parsed = urlparse(value.lower())
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path not in ("", "/"):
+            fail(f"{name} must list origins such as https://portal.example.org, got {value!r}.")
+        origins.append(f"{parsed.scheme}://{parsed.netloc}")
+    return origins
+
+
 def env_url(name: str, schemes: tuple[str, ...]) -> str | None:
     value = os.environ.get(name)
     if not value:
@@ -70,6 +91,16 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if EMBEDDED else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The only Origin headers a WebSocket may open with (portal.wiring.asgi): BASE_URL's origin and the
+# trusted CSRF origins unless listed; the test tier adds the test client's.
+WEBSOCKET_ALLOWED_ORIGINS = env_origins(
+    "WEBSOCKET_ALLOWED_ORIGINS",
+    [
+        "{0.scheme}://{0.netloc}".format(urlparse(os.environ.get("BASE_URL", "http://127.0.0.1:8000"))),
+        *CSRF_TRUSTED_ORIGINS,
+        *(["http://testserver"] if PORTAL_ENV == "test" else []),
+    ],
+)
 
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
@@ -128,6 +159,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -137,9 +169,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",  # who has passed the second factor
     "accounts.middleware.SecondFactorMiddleware",  # asks for it before anything else works
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.NoStoreForSignedInMiddleware",
+    "portal.wiring.headers.ContentSecurityPolicyMiddleware",
     "portal.foundation.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -249,6 +284,11 @@ TASKS = {
 }
 REFERRAL_RESPONSE_WORKING_DAYS: dict[str, int] = {}
 
+# Sessions end after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after
+# signing in whatever happens (accounts.sessions); the cookie lives no longer than the latter.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not EMBEDDED
 CSRF_COOKIE_SECURE = not EMBEDDED
@@ -258,7 +298,29 @@ if not EMBEDDED:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Only a deployment whose proxy sets this header (and strips it from clients) may name it.
+PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if PROXY_SSL_HEADER:
+    if not re.fullmatch(r"HTTP_[A-Z0-9_]+", PROXY_SSL_HEADER):
+        fail(f"SECURE_PROXY_SSL_HEADER must name a header such as HTTP_X_FORWARDED_PROTO, got {PROXY_SSL_HEADER!r}.")
+    SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https")
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere, no other host; portal.wiring.headers widens style-src for
+# the Wagtail admin only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -267,6 +329,7 @@ EMAIL_BACKEND = os.environ.get(
 
 WAGTAIL_SITE_NAME = "Reintegration and CSO Coordination Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request to wagtail.org from the admin
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the portal must work offline: no avatars from outside
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
