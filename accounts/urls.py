@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import token_views
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,4 +27,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("tokens/", token_views.token_list, name="account_tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="account_token_revoke"),
 ]
