@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import token_views, views
 from accounts.middleware import open_before_second_factor
 
 urlpatterns = [
@@ -35,4 +35,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("tokens/", token_views.token_list, name="account_tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="account_token_revoke"),
 ]

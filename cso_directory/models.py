@@ -469,6 +469,42 @@ class Membership(models.Model):
         return self.organisation.country
 
 
+class MembershipRequest(models.Model):
+    """A role that reads person data which a user asked for themself, in a new membership or by
+    changing `membership`: it grants nothing until a second coordinator of the organisation's
+    country (or a superuser) approves it (cso_directory.actions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.CASCADE, related_name="membership_requests", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        verbose_name=_("membership to change"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership awaiting approval")
+        verbose_name_plural = _("memberships awaiting approval")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
 def with_listing_relations(services, user):
     """Everything a list of services shows, fetched in a fixed number of queries."""
     services = services.select_related("organisation").prefetch_related("categories", "languages")

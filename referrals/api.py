@@ -5,8 +5,11 @@ may not see answers 404, like a record that does not exist, and the denial is au
 write goes through a verb of `referrals.actions`, atomically: a refused request writes nothing.
 
 Sign in with the Django session (unsafe methods then need the CSRF token, as a form would) or
-with a personal token, `Authorization: Bearer <token>`, issued in the admin (Account → API
-tokens) or by `manage.py api_tokens`.
+with a personal token, `Authorization: Bearer <token>`, that you make on the page API tokens
+(`/accounts/tokens/`, linked from the header when signed in): it works for 7, 30 or 90 days,
+until it expires or you revoke it there. An unknown, expired or revoked token, or one of a
+disabled account, answers 401 with the reason, even with a session cookie; every request a
+token authenticates is audited.
 
 A referral may go only to a service of `GET /clients/{id}/referable-services`: any other service
 (another country's, a prison's or probation office's own) answers 404 with the reason, exactly

@@ -1,8 +1,8 @@
 """The staff JSON API at /api/: one NinjaAPI, owned here, mounting the routers of referrals and aftercare.
 
 Assembled on top because the apps depend one way (cso_directory ← referrals ← aftercare): each app
-offers its router and touches no API object; the answers to refusals are the referrals' ERROR_HANDLERS,
-for every router alike.
+offers its router and touches no API object; the answers to refusals are the referrals' ERROR_HANDLERS
+and, for refused tokens, the accounts' ones, for every router alike.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, security
-from wagtail.api.v3.auth import BearerTokenAuth
 
+import accounts.token_auth
 import referrals.api
 from accounts.second_factor import second_factor_due
 from aftercare.api import router as case_notes_router
@@ -42,11 +42,11 @@ api = NinjaAPI(
     version="1",
     description=referrals.api.__doc__,
     urls_namespace="api",
-    auth=[BearerTokenAuth(), SessionAuth()],
+    auth=[accounts.token_auth.BearerTokenAuth(), SessionAuth()],
 )
 api.add_router("/", referrals.api.router)
 api.add_router("/", case_notes_router)
-for exception, handler in referrals.api.ERROR_HANDLERS.items():
+for exception, handler in {**referrals.api.ERROR_HANDLERS, **accounts.token_auth.ERROR_HANDLERS}.items():
     api.add_exception_handler(exception, handler)
 
 __all__ = ["api"]
