@@ -328,3 +328,11 @@ def test_services_filter_by_organisation_term_modification_and_search(client, or
     assert names("search=nothing+like+this") == []
     assert welding.organisation == other
     assert OrganisationPage.objects.count() == 2
+
+
+@pytest.mark.parametrize("query", ["page=1180591620717411303424", "search=%00", "search=a%00b&per_page=5"])
+@pytest.mark.parametrize("listing", ["services", "organizations", "taxonomies", "taxonomy_terms"])
+def test_a_page_beyond_64_bits_or_a_nul_in_a_search_is_a_422(client, listing, query):
+    response = client.get(f"/api/hsds/{listing}?{query}")
+
+    assert response.status_code == 422, response.content
