@@ -25,6 +25,7 @@ from cso_directory.models import Language, ServicePage
 from portal.foundation.audit import record_event
 from portal.foundation.listing import paginate, query_without_page
 from portal.foundation.roles import Role
+from portal.foundation.uploads import upload_limit
 from referrals.access import (
     AnyUser,
     clients_visible_to,
@@ -57,6 +58,8 @@ from referrals.actions import (
 )
 from referrals.filters import ClientFilter, InboxFilter
 from referrals.forms import (
+    EVIDENCE_MAX_BYTES,
+    EVIDENCE_TOO_LARGE,
     ClientForm,
     ConsentForm,
     NeedForm,
@@ -218,6 +221,7 @@ def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpRespon
     return redirect("referrals:client_detail", pk=client.pk)
 
 
+@upload_limit(EVIDENCE_MAX_BYTES, EVIDENCE_TOO_LARGE)
 @login_required
 @never_cache
 @require_POST
