@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,8 +79,11 @@ def assert_page(body, *, total_items: int, per_page: int, page_number: int = 1) 
 
 @pytest.fixture
 def examples():
-    """The official examples, imported into Kazakhstan's directory."""
-    call_command("import_hsds", str(HSDS / "examples"), "--country", "KZ", stdout=StringIO())
+    """The official examples, imported into Kazakhstan's directory and published by a superuser."""
+    User.objects.create_superuser("importer")
+    call_command(
+        "import_hsds", str(HSDS / "examples"), "--country", "KZ", "--publish", "--as", "importer", stdout=StringIO()
+    )
 
 
 @pytest.fixture
