@@ -9,6 +9,7 @@
 """
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,11 @@ FREE_TEXT_CONTROLS_ALLOWED = frozenset("\t\n\r")
 LARGEST_ID = 2**63 - 1
 
 RecordId = Annotated[int, Field(ge=1, le=LARGEST_ID)]
+
+
+def record_ids(values: Iterable[str]) -> list[int]:
+    """The record ids among submitted values (say, ticked checkboxes); anything else is left out."""
+    return [int(value) for value in values if value.isascii() and value.isdigit() and 1 <= int(value) <= LARGEST_ID]
 
 
 def is_control(character: str) -> bool:
