@@ -27,13 +27,14 @@ from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from aftercare.payloads import note_payload
 from cso_directory.models import OrganisationPage
+from portal.foundation.validators import LARGEST_ID, InputSchema, RecordId
 from referrals.access import AnyUser
 from referrals.models import Client
 from referrals.schemas import READ_ERRORS, Detail, FieldErrors
 
 router = Router(tags=["case notes and handover"])
 
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail, 413: Detail}
 
 
 class NoteOut(Schema):
@@ -47,7 +48,7 @@ class NoteOut(Schema):
     created_at: datetime.datetime
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     body: str = Field(max_length=text_limit(CaseNote, "body"))
     visibility: NoteVisibility = NoteVisibility.TEAM
     amends: uuid.UUID | None = Field(None, description="Id of the note this one amends.")
@@ -56,12 +57,12 @@ class NoteIn(Schema):
     )
 
 
-class NotesAfter(Schema):
-    after: int = Field(0, ge=0, description="Only notes with a higher sequence number.")
+class NotesAfter(InputSchema):
+    after: int = Field(0, ge=0, le=LARGEST_ID, description="Only notes with a higher sequence number.")
 
 
-class HandoverIn(Schema):
-    probation_office: int = Field(description="Id of a probation office in the client's country.")
+class HandoverIn(InputSchema):
+    probation_office: RecordId = Field(description="Id of a probation office in the client's country.")
     release_date: datetime.date
     note: str = Field("", max_length=text_limit(SupervisionCase, "handover_note"))
 

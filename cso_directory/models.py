@@ -24,6 +24,7 @@ from cso_directory.page_forms import OrganisationPageForm
 from cso_directory.validators import TextLimit
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
+from portal.foundation.validators import validate_names
 
 
 def limited_text(verbose_name, limit: int, **options) -> models.TextField:
@@ -242,6 +243,10 @@ class OrganisationPage(Page):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def clean(self):
+        super().clean()
+        validate_names(self, "title", "local_name")
+
     def save(self, *args, **kwargs):
         self.country = self.get_parent().specific.country
         super().save(*args, **kwargs)
@@ -421,6 +426,7 @@ class ServicePage(Page):
 
     def clean(self):
         super().clean()
+        validate_names(self, "title", "local_name")
         if self.minimum_age is not None and self.maximum_age is not None and self.minimum_age > self.maximum_age:
             raise ValidationError({"maximum_age": _("The maximum age must not be below the minimum age.")})
 

@@ -41,6 +41,7 @@ from cso_directory.actions import (
 from cso_directory.admin_forms import MemberInvitationForm, MembershipForm, ServiceCapacityForm
 from cso_directory.models import CountryDirectoryPage, Membership, MembershipRequest, ServicePage
 from cso_directory.site_tree import ensure_country_page
+from portal.foundation import converters  # noqa: F401 - registers <id:...>
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
 
@@ -264,7 +265,7 @@ def service_capacity(request, page_id: int):
 
 @hooks.register("register_admin_urls")
 def register_service_capacity_url():
-    return [path("directory/services/<int:page_id>/capacity/", service_capacity, name="cso_directory_service_capacity")]
+    return [path("directory/services/<id:page_id>/capacity/", service_capacity, name="cso_directory_service_capacity")]
 
 
 def capacity_button(page, user, priority: int):

@@ -182,6 +182,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.forms"), "wagtail.contrib.redirects")
+# Before the CSRF check, which reads the form: an upload over a view's limit is refused unread.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "portal.foundation.uploads.UploadLimitMiddleware"
+)
 
 ROOT_URLCONF = "portal.wiring.urls"
 ASGI_APPLICATION = "portal.wiring.asgi.application"

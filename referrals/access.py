@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cso_directory.models import OrganisationPage, ServicePage, ServicePageQuerySet
-from portal.foundation.audit import record_event
+from portal.foundation.audit import audited, record_event
 from portal.foundation.models import Decision
 from portal.foundation.roles import Role
 from referrals.models import (
@@ -75,7 +75,7 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
 
 def deny(user: AnyUser, object_type: str, pk: object) -> Http404:
     record_event(user, "access.denied", (object_type, pk), outcome=Decision.DENIED)
-    return Http404()
+    return audited(Http404())
 
 
 def audit_refusal(user: AnyUser, action: str, obj: models.Model | tuple[str, object], reason: object) -> None:
@@ -86,7 +86,7 @@ def audit_refusal(user: AnyUser, action: str, obj: models.Model | tuple[str, obj
 def refuse(user: AnyUser, obj: models.Model | tuple[str, object], reason: StrOrPromise) -> PermissionDenied:
     """403 for a user who may see `obj` but not change it; the refusal is audited."""
     audit_refusal(user, "access.refused", obj, reason)
-    return PermissionDenied(reason)
+    return audited(PermissionDenied(reason))
 
 
 def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.view") -> Client:
@@ -147,7 +147,7 @@ def get_referable_service(user: AnyUser, client: Client, pk: object) -> ServiceP
         record_event(
             user, "referral.refused", ("cso_directory.servicepage", pk), outcome=Decision.DENIED, client=str(client.pk)
         )
-        raise Http404(_("No service with this id takes referrals for this client."))
+        raise audited(Http404(_("No service with this id takes referrals for this client.")))
     return service
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cso_directory.models import Language, OrganisationPage, ServicePage, TaxonomyTerm
-from portal.foundation.audit import record_event
+from portal.foundation.audit import audited, record_event
 from portal.foundation.roles import Role
 from referrals import notifications
 from referrals.access import (
@@ -83,7 +83,7 @@ def refusal_audited(user: AnyUser, action: str, obj: Model) -> Iterator[None]:
     try:
         yield
     except (PermissionDenied, Conflict) as refusal:
-        audit_refusal(user, action, obj, refusal)
+        audit_refusal(user, action, obj, audited(refusal))
         raise
 
 

@@ -16,16 +16,18 @@ A referral may go only to a service of `GET /clients/{id}/referable-services`: a
 like a service that does not exist, and the refused attempt is audited.
 
 Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
-one entry per problem in `detail`; 400 refused by the portal's rules, with `errors` per field;
-403 not permitted; 409 conflict: the referral changed since you saw it, the step is not allowed
-from its status, or a similar client is already recorded.
+one entry per problem in `detail` (a name with control or direction-changing characters, a text
+with NUL, an id beyond 2⁶³−1); 413 a request body over the limit; 400 refused by the portal's
+rules, with `errors` per field; 403 not permitted; 409 conflict: the referral changed since you
+saw it, the step is not allowed from its status, or a similar client is already recorded.
 """
 
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -133,6 +135,11 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or _("Not found."))
 
 
+def refused_as_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return error_response(request, 413, _("The request body is larger than %(limit)d KB.") % {"limit": limit})
+
+
 # The answer to each refusal, for every router of the staff API (installed by portal.wiring.api).
 ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
     ValidationError: refused_as_invalid,
@@ -140,6 +147,7 @@ ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     Conflict: refused_as_conflict,
     PermissionDenied: refused_as_forbidden,
     Http404: not_found,
+    RequestDataTooBig: refused_as_too_large,
 }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
+from portal.foundation.validators import validate_names
 
 StrOrPromise = str | Promise
 # The kinds of organisation whose services take referrals, and so the kinds consent may name. A
@@ -133,6 +134,10 @@ class Client(models.Model):
         self.country = self.prison.country
         self.name_key = name_key(self.first_name, self.last_name, self.other_names)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        validate_names(self, "first_name", "last_name", "other_names")
 
     @property
     def age(self) -> int:

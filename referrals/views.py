@@ -22,9 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso_directory.models import Language, ServicePage
-from portal.foundation.audit import record_event
+from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.listing import paginate, query_without_page
 from portal.foundation.roles import Role
+from portal.foundation.uploads import upload_limit
+from portal.foundation.validators import record_ids
 from referrals.access import (
     AnyUser,
     clients_visible_to,
@@ -57,6 +59,8 @@ from referrals.actions import (
 )
 from referrals.filters import ClientFilter, InboxFilter
 from referrals.forms import (
+    EVIDENCE_MAX_BYTES,
+    EVIDENCE_TOO_LARGE,
     ClientForm,
     ConsentForm,
     NeedForm,
@@ -130,6 +134,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
@@ -196,6 +201,7 @@ def directory_query_for(client: Client) -> str:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -209,6 +215,7 @@ def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpResponse:
@@ -218,7 +225,9 @@ def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpRespon
     return redirect("referrals:client_detail", pk=client.pk)
 
 
+@upload_limit(EVIDENCE_MAX_BYTES, EVIDENCE_TOO_LARGE)
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -237,6 +246,7 @@ def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID) -> HttpResponse:
@@ -294,6 +304,7 @@ def send_referrals(
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -385,6 +396,7 @@ def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def referral_transition(request: HttpRequest, pk: uuid.UUID, verb: str) -> HttpResponse:
@@ -442,11 +454,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        chosen = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+        chosen = record_ids(request.POST.getlist("notification"))
         mark_notifications_read(request.user, None if "all" in request.POST else chosen)
         return redirect("referrals:notifications")
     page = paginate(request, notifications_of(request.user).select_related("referral__service"))

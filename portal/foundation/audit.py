@@ -6,9 +6,17 @@ write fails the action. Where a request came from is taken from the context that
 """
 
 import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 
 from portal.foundation.models import AuditEvent, Decision
+
+Refusal = TypeVar("Refusal", bound=Exception)
 
 
 @dataclass(frozen=True)
@@ -50,3 +58,28 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_origin.reset(token)
+
+
+def audited(refusal: Refusal) -> Refusal:
+    """Mark a refusal (404 or 403) whose audit event is written, so that no one writes a second."""
+    refusal.audited = True  # type: ignore[attr-defined]
+    return refusal
+
+
+def refused_writes_audited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page view that writes: a 404 or 403 it answers to a POST is audited once, as the staff API's
+    refusals are, also where no access function did (a record of another client named in the URL)."""
+
+    @wraps(view)
+    def audited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (Http404, PermissionDenied) as refusal:
+            if request.method == "POST" and not getattr(refusal, "audited", False):
+                denied = "access.denied" if isinstance(refusal, Http404) else "access.refused"
+                # The record the URL names last (the need, the goal...), which the view did not find.
+                named = (f"page:{view.__name__}", list(kwargs.values())[-1] if kwargs else "")
+                record_event(request.user, denied, named, outcome=Decision.DENIED, path=request.path)
+            raise
+
+    return audited_view
