@@ -31,10 +31,11 @@ def refuse_audit_of(action: str) -> None:
             """
         )
         cursor.execute(
-            f"""
+            """
             CREATE TRIGGER refuse_audit BEFORE INSERT ON portal_auditevent FOR EACH ROW
-            WHEN (NEW.action = '{action}') EXECUTE FUNCTION pg_temp.refuse_audit();
-            """  # noqa: S608 - the action is a constant of the test
+            WHEN (NEW.action = %s) EXECUTE FUNCTION pg_temp.refuse_audit();
+            """,
+            [action],
         )
 
 

@@ -4,6 +4,9 @@ Row-level triggers on purpose, not a statement-level one on TRUNCATE: the test s
 transactional tests empty every table with TRUNCATE between tests (pytest-django's flush), which
 a TRUNCATE trigger would break. In production the application's database role is not granted
 TRUNCATE on this table (see docs/security.md), so only the database owner can empty it.
+
+On SQLite, Django alters a table by copying it into a new one, which drops its triggers: a later
+migration changing this table must install them again.
 """
 
 from django.db import migrations
@@ -52,6 +55,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0002_audit_event")]
+    dependencies = [("portal", "0003_audit_event_subject_and_user_agent")]
 
     operations = [migrations.RunPython(install, remove)]
