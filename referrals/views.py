@@ -30,6 +30,7 @@ from portal.foundation.roles import Role
 from referrals.access import (
     AnyUser,
     access_log_of,
+    clients_coordinated_by,
     clients_overseen_by,
     clients_visible_to,
     get_client_for_user,
@@ -235,6 +236,7 @@ def access_log(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "form": log_filter.form,
         "page_obj": paginate(request, events),
         "query_string": query_without_page(request),
+        "may_export_everything": clients_coordinated_by(request.user).filter(pk=client.pk).exists(),
     }
     return render(request, "referrals/access_log.html", context)
 
