@@ -9,5 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts import signals  # noqa: F401 - connects the audit of signing in
-        from accounts import sessions  # noqa: F401 - connects the session signal receivers
+        from accounts import (
+            sessions,  # noqa: F401 - connects the session signal receivers
+            signals,  # noqa: F401 - connects the audit of signing in
+        )

@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -26,9 +26,10 @@ from aftercare.access import (
 from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from aftercare.payloads import note_payload
+from aftercare.subject_access import subject_access_response
 from cso_directory.models import OrganisationPage
 from portal.foundation.validators import LARGEST_ID, InputSchema, RecordId
-from referrals.access import AnyUser
+from referrals.access import AnyUser, get_client_for_subject_access
 from referrals.models import Client
 from referrals.schemas import READ_ERRORS, Detail, FieldErrors
 
@@ -128,3 +129,13 @@ def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn) ->
         request.user, client, probation_office=office, release_date=payload.release_date, note=payload.note
     )
     return Status(201, case)
+
+
+@router.get(
+    "/clients/{client_id}/subject-access",
+    response={200: None, **READ_ERRORS},
+    summary="Everything held about the client, as a ZIP of client.json and the consent evidence files "
+    "(national coordinators of the client's country)",
+)
+def subject_access(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    return subject_access_response(get_client_for_subject_access(request.user, client_id))

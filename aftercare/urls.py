@@ -8,6 +8,7 @@ urlpatterns = [
     path("clients/<uuid:pk>/handover/", views.handover, name="handover"),
     path("clients/<uuid:pk>/case/", views.case_notes_page, name="case_notes"),
     path("clients/<uuid:pk>/notes/", views.add_note, name="add_note"),
+    path("clients/<uuid:pk>/subject-access/", views.subject_access, name="subject_access"),
     path("cases/<uuid:pk>/", views.case_detail, name="case_detail"),
     path("cases/<uuid:pk>/officer/", views.officer_assign, name="officer_assign"),
     path("cases/<uuid:pk>/goals/", views.goal_add, name="goal_add"),

@@ -55,10 +55,11 @@ from aftercare.forms import (
 )
 from aftercare.models import CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
 from aftercare.payloads import display_name
+from aftercare.subject_access import subject_access_response
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.listing import paginate, query_without_page
 from portal.foundation.validators import record_ids
-from referrals.access import AnyUser, clients_visible_to
+from referrals.access import AnyUser, clients_visible_to, get_client_for_subject_access
 from referrals.forms import pathways
 from referrals.models import Client, Priority, ReferralStatus
 
@@ -477,3 +478,13 @@ def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The note was added."))
             return back_to_notes(request, client)
     return render_case_notes_page(request, client, form=form, status=400)
+
+
+# Subject access --------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def subject_access(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return subject_access_response(get_client_for_subject_access(request.user, pk))

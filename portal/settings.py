@@ -69,6 +69,17 @@ def env_origins(name: str, default: list[str]) -> list[str]:
     return origins
 
 
+def env_years_by_country(name: str) -> dict[str, int]:
+    """`KZ=5,IQ=10`: a number of years per ISO country code."""
+    years = {}
+    for item in env_list(name, []):
+        country, _sep, number = item.partition("=")
+        if len(country.strip()) != 2 or not number.strip().isdigit():
+            fail(f"{name} must look like KZ=5,IQ=10, got {item!r}.")
+        years[country.strip().upper()] = int(number)
+    return years
+
+
 def env_url(name: str, schemes: tuple[str, ...]) -> str | None:
     value = os.environ.get(name)
     if not value:
@@ -287,6 +298,10 @@ TASKS = {
     }
 }
 REFERRAL_RESPONSE_WORKING_DAYS: dict[str, int] = {}
+# Years a client's records are kept after their case closed, per country (others: the default);
+# `manage.py apply_retention` erases them after that.
+RETENTION_YEARS_AFTER_CLOSE = env_years_by_country("RETENTION_YEARS_AFTER_CLOSE")
+RETENTION_YEARS_DEFAULT = env_int("RETENTION_YEARS_DEFAULT", 5)
 
 # Sessions end after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after
 # signing in whatever happens (accounts.sessions); the cookie lives no longer than the latter.

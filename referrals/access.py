@@ -5,6 +5,9 @@
   else reads a client record.
 - A referral is seen by those who see its client (the referring side), and, once sent, by the
   caseworkers of the receiving organisation, who read only what the referral disclosed.
+- Who accessed a client's record is seen by those who answer for it: the probation supervisors
+  of the client's probation office and the national coordinators of the client's country.
+  Everything held about a client (the subject-access export) is for those coordinators only.
 Anything else answers 404, exactly like a record that does not exist, and the denial is audited.
 A write by someone who may see the record but not change it answers 403, audited as well.
 """
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cso_directory.models import OrganisationPage, ServicePage, ServicePageQuerySet
 from portal.foundation.audit import audited, record_event
-from portal.foundation.models import Decision
+from portal.foundation.models import AuditEvent, Decision
 from portal.foundation.roles import Role
 from referrals.models import (
     REFERABLE_KINDS,
@@ -51,6 +54,24 @@ def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
     )
     supervised = Q(probation_office__in=organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR))
     return Client.objects.filter(held | supervised)
+
+
+def countries_coordinated_by(user: AnyUser) -> QuerySet:
+    """The countries where the user is a national coordinator, as a subquery."""
+    coordination = OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.NATIONAL_COORDINATOR))
+    return coordination.values("country")
+
+
+def clients_coordinated_by(user: AnyUser) -> QuerySet[Client]:
+    return Client.objects.filter(country__in=countries_coordinated_by(user))
+
+
+def clients_overseen_by(user: AnyUser) -> QuerySet[Client]:
+    """Clients whose access log the user may read: as a supervisor of their probation office or a
+    national coordinator of their country."""
+    supervised = Q(probation_office__in=organisations_where(user, Role.PROBATION_SUPERVISOR))
+    coordinated = Q(country__in=countries_coordinated_by(user))
+    return Client.objects.filter(supervised | coordinated)
 
 
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
@@ -96,6 +117,33 @@ def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "cl
         raise deny(user, "referrals.client", pk)
     record_event(user, action, client)
     return client
+
+
+def get_client_to_oversee(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.access_log.view") -> Client:
+    """The client, for reading who accessed their record (audited); otherwise 404 (audited too)."""
+    client = clients_overseen_by(user).filter(pk=pk).first()
+    if client is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, action, client)
+    return client
+
+
+def get_client_for_subject_access(user: AnyUser, pk: uuid.UUID | str) -> Client:
+    """The client, for exporting everything held about them (audited); otherwise 404 (audited too)."""
+    client = clients_coordinated_by(user).filter(pk=pk).first()
+    if client is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, "client.subject_access_export", client)
+    return client
+
+
+def access_log_of(client: Client) -> QuerySet[AuditEvent]:
+    """Every audited access to the client's records: to the record itself, to records about them
+    (consent, referrals, case, notes) and the listings that showed them; denied attempts too."""
+    pk = str(client.pk)
+    about_them = Q(subject_id=pk) | Q(object_type="referrals.client", object_id=pk)
+    listed = Q(object_type="referrals.client", detail__ids__contains=[pk])
+    return AuditEvent.objects.filter(about_them | listed).select_related("actor")
 
 
 def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "referral.view") -> Referral:

@@ -39,8 +39,10 @@ from portal.foundation.audit import record_event
 from referrals import actions
 from referrals.access import (
     AnyUser,
+    access_log_of,
     clients_visible_to,
     get_client_for_user,
+    get_client_to_oversee,
     get_consent_for_user,
     get_prison_to_record_in,
     get_referable_service,
@@ -52,7 +54,7 @@ from referrals.access import (
     side_of,
 )
 from referrals.actions import Conflict, PossibleDuplicates, refusal_audited
-from referrals.filters import ClientFilter
+from referrals.filters import AccessLogFilter, ClientFilter
 from referrals.models import (
     PEOPLES_VERBS,
     VERBS,
@@ -68,6 +70,8 @@ from referrals.models import (
 from referrals.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    AccessLogFilters,
+    AccessLogPage,
     AnyReferralOut,
     ClientFilters,
     ClientIn,
@@ -299,6 +303,25 @@ def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPat
     client = get_client_for_user(request.user, client_id)
     changes = client_fields(request.user, payload.model_dump(exclude_unset=True))
     return actions.update_client(request.user, client, **changes)
+
+
+@router.get(
+    "/clients/{client_id}/access-log",
+    response={200: AccessLogPage, **READ_ERRORS},
+    tags=["clients"],
+    summary="Who accessed the client's records, newest first (probation supervisors and national coordinators)",
+)
+def list_access_log(
+    request: HttpRequest, client_id: uuid.UUID, paging: Query[Paging], filters: Query[AccessLogFilters]
+) -> dict:
+    client = get_client_to_oversee(request.user, client_id)
+    filterset = AccessLogFilter(filters.model_dump(mode="json", exclude_none=True), queryset=access_log_of(client))
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    events = filterset.qs
+    start = (paging.page - 1) * paging.per_page
+    items = list(events[start : start + paging.per_page])
+    return {"count": events.count(), "page": paging.page, "per_page": paging.per_page, "items": items}
 
 
 # Needs and consent -----------------------------------------------------------------------------

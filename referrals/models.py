@@ -56,6 +56,8 @@ def name_key(*names: str) -> str:
 
 
 class Client(models.Model):
+    is_person_record = True  # audit events about it name it as their subject (portal.foundation.audit)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)

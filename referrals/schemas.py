@@ -78,6 +78,38 @@ class ClientFilters(InputSchema):
     region: str | None = Field(None, description="ISO 3166-2 code of the region of return, e.g. KZ-ALA.")
 
 
+class AccessLogFilters(InputSchema):
+    """The parameters of the workspace's `AccessLogFilter`, which the API applies."""
+
+    period_after: datetime.date | None = Field(None, description="Accesses on or after this date.")
+    period_before: datetime.date | None = Field(None, description="Accesses on or before this date.")
+    who: str | None = Field(None, max_length=150, description="Part of the user name of who accessed.")
+    action: str | None = Field(None, max_length=60, description="Start of the action, e.g. client.view or referral.")
+
+
+class AccessEventOut(Schema):
+    at: datetime.datetime
+    who: str | None = Field(None, description="User name; none when the portal itself acted.")
+    action: str
+    outcome: str
+    channel: str
+    ip: str | None
+    user_agent: str
+    object_type: str
+    object_id: str
+
+    @staticmethod
+    def resolve_who(event) -> str | None:
+        return event.actor.username if event.actor else None
+
+
+class AccessLogPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[AccessEventOut]
+
+
 class ReferralFilters(InputSchema):
     status: ReferralStatus | None = None
     overdue: bool | None = Field(None, description="Only sent referrals past (true) or within (false) their deadline.")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<uuid:pk>/consents/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("clients/<uuid:pk>/consents/<uuid:consent_id>/evidence/", views.consent_evidence, name="consent_evidence"),
     path("clients/<uuid:pk>/refer/", views.refer, name="refer"),
+    path("clients/<uuid:pk>/access-log/", views.access_log, name="access_log"),
     path("referrals/<uuid:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<uuid:pk>/<slug:verb>/", views.referral_transition, name="referral_transition"),
     path("inbox/", views.inbox, name="inbox"),

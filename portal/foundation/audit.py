@@ -23,9 +23,11 @@ Refusal = TypeVar("Refusal", bound=Exception)
 class Origin:
     ip: str = ""
     channel: str = "web"  # web, api, websocket, command
+    user_agent: str = ""
 
 
 COMMAND_ORIGIN = Origin(channel="command")
+USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length or 0
 current_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("audit_origin", default=None)
 
 
@@ -40,9 +42,19 @@ def record_event(actor, action: str, obj, *, outcome: str = Decision.ALLOWED, **
         object_id=str(object_id),
         outcome=outcome,
         ip=origin.ip or None,
+        user_agent=origin.user_agent[:USER_AGENT_LENGTH],
         channel=origin.channel,
+        subject_id=subject_of(obj, detail),
         detail=detail,
     )
+
+
+def subject_of(obj, detail: dict) -> str:
+    """The person whose record the event is about: a person's record says so with `is_person_record`,
+    a record about a person names them by its `client_id` (or the event's `client` detail)."""
+    if getattr(obj, "is_person_record", False):
+        return str(obj.pk)
+    return str(getattr(obj, "client_id", None) or detail.get("client") or "")
 
 
 class AuditContextMiddleware:
@@ -53,7 +65,10 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         channel = "api" if request.path.startswith("/api/") else "web"
-        token = current_origin.set(Origin(ip=request.META.get("REMOTE_ADDR", ""), channel=channel))
+        origin = Origin(
+            ip=request.META.get("REMOTE_ADDR", ""), channel=channel, user_agent=request.META.get("HTTP_USER_AGENT", "")
+        )
+        token = current_origin.set(origin)
         try:
             return self.get_response(request)
         finally:
