@@ -12,4 +12,7 @@ step ruff check .
 step ruff format --check .
 step mypy
 step python manage.py makemigrations --check --dry-run
+step bandit -c pyproject.toml -r . -q --severity-level high
+# Our own rules only (.semgrep/), offline: no registry, no metrics, no version check.
+SEMGREP_ENABLE_VERSION_CHECK=0 step semgrep scan --metrics=off --disable-version-check --config .semgrep/ --error --quiet .
 step pytest
