@@ -195,7 +195,7 @@ def test_the_token_list_costs_the_same_queries_however_many_tokens(django_assert
     with django_assert_num_queries(6):
         response = client.get("/accounts/tokens/")
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_wagtails_own_token_admin_is_not_reachable():
