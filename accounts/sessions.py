@@ -32,6 +32,7 @@ LAST_SEEN_AT = "last_seen_at"
 ACTIVITY_RESOLUTION_SECONDS = 60
 ACCESS_RECHECK_SECONDS = 30
 API_PREFIX = "/api/"
+SIGNED_OUT_SESSION = "signed_out_session"  # in an access.changed event: the session that has just ended
 
 
 def stored_session(session_key: str | None) -> SessionBase:
@@ -60,9 +61,10 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
 
 @receiver(user_logged_out)
 def close_sockets_of_ended_session(sender, request, user, **kwargs) -> None:
-    """The user's sockets re-check their sessions: those of this one (now deleted) close."""
+    """The sockets of this session close. Sent before the session is deleted: so the event names it."""
     if user is not None:
-        broadcast_on_commit(user_group(user.pk), {"type": "access.changed"})
+        event = {"type": "access.changed", SIGNED_OUT_SESSION: request.session.session_key}
+        broadcast_on_commit(user_group(user.pk), event)
 
 
 @receiver(post_save, sender=User)
@@ -146,8 +148,11 @@ class SessionBoundConsumer(EventConsumer):
         if hasattr(self, "session_watch"):
             self.session_watch.cancel()
 
-    async def session_ended(self) -> bool:
-        if await database_sync_to_async(session_holds)(self.session_key, self.scope["user"].pk):
+    async def session_ended(self, signed_out_session: str | None = None) -> bool:
+        """Closes the socket, answering True, if its session was signed out or no longer holds."""
+        if signed_out_session != self.session_key and await database_sync_to_async(session_holds)(
+            self.session_key, self.scope["user"].pk
+        ):
             return False
         await self.close(code=CLOSE_UNAUTHENTICATED)
         return True
@@ -164,4 +169,4 @@ class SessionBoundConsumer(EventConsumer):
 
     async def access_changed(self, event):
         """The session alone; a subclass with access of its own to check does so first."""
-        await self.session_ended()
+        await self.session_ended(event.get(SIGNED_OUT_SESSION))

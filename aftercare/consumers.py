@@ -15,7 +15,7 @@ import json
 from channels.db import database_sync_to_async
 from django.http import Http404
 
-from accounts.sessions import SessionBoundConsumer
+from accounts.sessions import SIGNED_OUT_SESSION, SessionBoundConsumer
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
 from aftercare.payloads import display_name, note_payload
@@ -100,16 +100,16 @@ class ClientNotesConsumer(SessionBoundConsumer):
             await self.channel_layer.send(event["reply_to"], self.presence_event("here"))
 
     async def access_changed(self, event):
-        await self.still_allowed()
+        await self.still_allowed(event.get(SIGNED_OUT_SESSION))
 
     # Helpers -----------------------------------------------------------------------------------
 
-    async def still_allowed(self) -> bool:
+    async def still_allowed(self, signed_out_session: str | None = None) -> bool:
         """Still on the team, in the same session? Otherwise the socket is closed."""
         if not await self.on_team():
             await self.close(code=CLOSE_FORBIDDEN)
             return False
-        return not await self.session_ended()
+        return not await self.session_ended(signed_out_session)
 
     def presence_event(self, state: str) -> dict:
         return {

@@ -13,6 +13,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient
 from django.urls import reverse
 
+from portal.foundation.realtime import broadcast, user_group
 from portal.wiring.asgi import application
 from tests.aftercare import test_notes_consumer as notes_sockets
 from tests.aftercare.notes_cast import async_session_cookie
@@ -65,6 +66,22 @@ async def test_signing_out_closes_the_sockets_of_that_session_and_no_other(team)
     finally:
         for communicator in (this_session, this_sessions_notes, other_session):
             await communicator.disconnect()
+
+
+async def test_a_sign_out_event_closes_that_sessions_sockets_even_before_the_session_is_deleted(team):
+    """Django announces a sign-out before it deletes the session: the event itself must be enough."""
+    cookie = await async_session_cookie(team.caseworker)
+    this_session = await connected_with("/ws/me/", cookie)
+    other_session = await connected_with("/ws/me/", await async_session_cookie(team.caseworker))
+    try:
+        event = {"type": "access.changed", "signed_out_session": cookie}
+        await database_sync_to_async(broadcast)(user_group(team.caseworker.pk), event)
+
+        assert await closes_within_5_seconds(this_session) == CLOSE_UNAUTHENTICATED
+        assert await other_session.receive_nothing(timeout=0.5)
+    finally:
+        await this_session.disconnect()
+        await other_session.disconnect()
 
 
 async def test_an_account_saved_as_disabled_closes_its_sockets_without_anyone_announcing_it(team):

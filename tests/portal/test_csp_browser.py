@@ -60,6 +60,9 @@ def test_the_main_pages_run_under_the_policy_without_a_violation_or_a_foreign_re
     sign_in(page, live_server.url, administrator)
     visit(page, f"{live_server.url}/admin/")
     expect(page.locator("#main")).to_be_visible()
+    # An editor with inline panels and date choosers: the inline scripts the admin's policy allows.
+    visit(page, f"{live_server.url}/admin/pages/{team.cso.pk}/edit/")
+    expect(page.locator("form#page-edit-form")).to_be_visible()
 
     assert watch.violations == []
     assert watch.foreign_requests == []
