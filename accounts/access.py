@@ -1,7 +1,8 @@
 """What a signed-in user may read of their own account: their second-factor devices."""
 
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import RecoveryCode
 
 
 def authenticators_of(user):
@@ -14,8 +15,4 @@ def has_second_factor(user) -> bool:
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
-def recovery_devices_of(user):
-    return StaticDevice.objects.filter(user=user)
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.models import Device
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import has_second_factor
+from accounts.models import RecoveryCode, RecoveryCodes, new_recovery_code, recovery_code_digest
 from portal.foundation.audit import record_event
 from portal.foundation.models import Decision
 
@@ -61,12 +61,12 @@ def record_failed_code(user: AnyUser) -> None:
 def fresh_recovery_codes(user: AnyUser) -> list[str]:
     """Replace the user's recovery codes by RECOVERY_CODES new ones (one recovery device, kept, so that
     a session verified with a recovery code stays verified)."""
-    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
-    if device is None:
-        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    device, _created = RecoveryCodes.objects.get_or_create(
+        user=user, defaults={"name": RECOVERY_DEVICE_NAME, "confirmed": True}
+    )
+    device.codes.all().delete()
+    codes = [new_recovery_code() for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes)
     return codes
 
 
@@ -94,13 +94,13 @@ def verify_code(user: AnyUser, code: str) -> Device:
     """The device that accepts `code`: six digits are asked of the authenticator app, anything else of
     the recovery codes. Each code works once (django-otp refuses a TOTP step already used and deletes
     a recovery code when used) and wrong codes slow the next tries down (django-otp's throttling)."""
-    model = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    model = TOTPDevice if len(code) == 6 and code.isdigit() else RecoveryCodes
     with transaction.atomic():
         devices = model.objects.select_for_update().filter(user=user, confirmed=True)
         device = next((device for device in devices if device.verify_token(code)), None)
         if device is not None:
-            if isinstance(device, StaticDevice):
-                left = device.token_set.count()
+            if isinstance(device, RecoveryCodes):
+                left = device.codes.count()
                 record_event(user, "two_factor.recovery_code_used", user, device=device.persistent_id, left=left)
             else:
                 record_event(user, "two_factor.verified", user, device=device.persistent_id)

@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client as HttpClient
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.actions import fresh_recovery_codes
+from accounts.models import RecoveryCode, RecoveryCodes, recovery_code_digest
 from portal.foundation.models import AuditEvent, Decision
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +42,7 @@ def staff(db):
 def enrolled(staff):
     """`staff` with a confirmed authenticator and recovery codes, as enrolment leaves them."""
     device = TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
-    recovery = StaticDevice.objects.create(user=staff, name="Recovery codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(10)]
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
-    return device, codes
+    return device, fresh_recovery_codes(staff)
 
 
 def code_of(key: bytes, offset: int = 0) -> str:
@@ -70,7 +68,11 @@ def secret_shown(page: str) -> bytes:
 
 
 def codes_shown(page: str) -> list[str]:
-    return re.findall(r'<li><code class="recovery-code">([a-z2-7]{8})</code></li>', page)
+    return re.findall(r'<li><code class="recovery-code">((?:[a-z2-7]{4}-){5}[a-z2-7]{4})</code></li>', page)
+
+
+def stored_digests(user: User) -> list[str]:
+    return sorted(RecoveryCode.objects.filter(device__user=user).values_list("digest", flat=True))
 
 
 def actions_of(user: User) -> list[str]:
@@ -122,7 +124,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_recovery_codes_once(requi
     assert device.confirmed and device.bin_key == key
     codes = codes_shown(http.get(confirmed["Location"]).content.decode())
     assert len(codes) == 10
-    assert sorted(codes) == sorted(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
+    assert stored_digests(staff) == sorted(recovery_code_digest(code) for code in codes)
     assert codes_shown(http.get(RECOVERY_CODES).content.decode()) == []
     assert http.get("/workspace/").status_code == 302
     assert not http.get("/workspace/")["Location"].startswith("/accounts/")
@@ -208,7 +210,7 @@ def test_a_recovery_code_works_once(required, enrolled, staff):
     second = signed_in_with_password(staff)
 
     assert second.post(VERIFY, {"code": codes[0]}).status_code == 200
-    assert StaticToken.objects.filter(device__user=staff).count() == 9
+    assert len(stored_digests(staff)) == 9
     assert actions_of(staff) == ["two_factor.recovery_code_used", "two_factor.failed"]
 
 
@@ -270,8 +272,8 @@ def test_new_recovery_codes_replace_the_old_ones_and_are_shown_once(required, en
     new_codes = codes_shown(http.get(RECOVERY_CODES).content.decode())
     assert len(new_codes) == 10
     assert not set(new_codes) & set(old_codes)
-    assert StaticDevice.objects.filter(user=staff).count() == 1
-    assert sorted(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True)) == sorted(new_codes)
+    assert RecoveryCodes.objects.filter(user=staff).count() == 1
+    assert stored_digests(staff) == sorted(recovery_code_digest(code) for code in new_codes)
     assert actions_of(staff) == ["two_factor.verified", "two_factor.recovery_codes_replaced"]
 
 
@@ -282,3 +284,13 @@ def test_a_user_without_a_device_may_enrol_from_the_account_page_when_it_is_off(
 
     assert f'href="{SETUP}"' in page
     assert http.get(SETUP).status_code == 200
+
+
+def test_recovery_codes_are_stored_only_as_digests_and_typed_in_any_case_or_spacing(required, enrolled, staff):
+    _, codes = enrolled
+    stored = " ".join(RecoveryCode.objects.filter(device__user=staff).values_list("digest", flat=True))
+    assert not any(code.replace("-", "") in stored.replace("-", "") for code in codes)
+
+    typed = codes[3].replace("-", " ").upper()
+    assert signed_in_with_password(staff).post(VERIFY, {"code": typed}).status_code == 302
+    assert len(stored_digests(staff)) == 9
