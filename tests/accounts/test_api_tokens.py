@@ -158,11 +158,15 @@ def test_a_token_of_a_disabled_account_is_refused():
     assert response.json() == {"detail": "The account of this API token is disabled."}
 
 
-def test_an_unknown_token_is_refused_with_the_reason():
+def test_an_unknown_token_is_refused_with_the_reason_and_audited_without_what_was_presented():
     response = bearer("wagtail_not-a-real-token").get("/api/clients")
 
     assert response.status_code == 401
     assert response.json() == {"detail": "This API token is not valid."}
+    refusals = token_events("api_token.refused")
+    assert [(e.actor, e.object_id, e.outcome, e.detail) for e in refusals] == [
+        (None, "", Decision.DENIED, {"method": "GET", "path": "/api/clients"})
+    ]
 
 
 def test_nobody_sees_or_revokes_another_users_token():
