@@ -239,3 +239,24 @@ def test_in_the_browser_a_staff_member_makes_sees_once_and_revokes_a_token(live_
     page.get_by_role("button", name="Revoke “nightly export”").click()
     expect(page.get_by_role("row").filter(has_text="nightly export")).to_contain_text("Revoked")
     assert APIToken.objects.get(user=user).revoked_at is not None
+
+
+def test_operators_list_and_revoke_tokens_by_command_and_cannot_make_one():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    user = staff()
+    made = create_token(user, name="leaked script", lifetime_days=30)
+    listing = StringIO()
+
+    call_command("api_tokens", "list", stdout=listing)
+    call_command("api_tokens", "revoke", str(made.token.pk), stdout=StringIO())
+
+    assert f"{made.token.prefix}…\tworker\tleaked script" in listing.getvalue()
+    assert made.plaintext not in listing.getvalue()
+    assert bearer(made.plaintext).get("/api/clients").status_code == 401
+    revoked = token_events("api_token.revoke")
+    assert [(e.actor, e.object_id, e.channel) for e in revoked] == [(None, str(made.token.pk), "command")]
+    with pytest.raises(CommandError):
+        call_command("api_tokens", "create", "--user", "worker", "--name", "forever")
