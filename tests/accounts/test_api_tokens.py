@@ -215,7 +215,12 @@ def test_wagtails_own_token_admin_is_not_reachable():
 def test_in_the_browser_a_staff_member_makes_sees_once_and_revokes_a_token(live_server, page):
     from playwright.sync_api import expect
 
+    from cso_directory.actions import add_membership
+    from portal.foundation.roles import Role
+    from tests.factories import make_organisation
+
     user = User.objects.create_user("browser-worker", password="a-long-password-1")
+    add_membership(user, make_organisation("KZ", title="Bright Futures"), Role.CSO_CASEWORKER)
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "browser-worker")
