@@ -37,6 +37,8 @@ class BearerTokenAuth(wagtail_auth.BearerTokenAuth):
             .first()
         )
         if api_token is None:
+            # Nothing of what was presented is recorded: it may be someone's mistyped secret.
+            record_event(None, "api_token.refused", UNKNOWN_TOKEN, outcome=Decision.DENIED, **facts(request))
             raise TokenRefused(_("This API token is not valid."))
         reason = refusal_reason(api_token, timezone.now())
         if reason is not None:
@@ -49,8 +51,12 @@ class BearerTokenAuth(wagtail_auth.BearerTokenAuth):
         return api_token
 
 
-def facts(request: HttpRequest, api_token: APIToken) -> dict:
-    return {"prefix": api_token.prefix, "method": request.method, "path": request.path}
+UNKNOWN_TOKEN = ("wagtailcore.apitoken", "")
+
+
+def facts(request: HttpRequest, api_token: APIToken | None = None) -> dict:
+    named = {"prefix": api_token.prefix} if api_token is not None else {}
+    return {**named, "method": request.method, "path": request.path}
 
 
 def answer_token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:

@@ -32,6 +32,11 @@ class NewToken:
     plaintext: str  # shown to its owner once, never stored
 
 
+def all_tokens() -> QuerySet:
+    """Every user's tokens, for operators' commands only."""
+    return APIToken.objects.select_related("user", "expiry").order_by("-created", "-pk")
+
+
 def tokens_of(user: User) -> QuerySet:
     """The user's own tokens, newest first, with their expiry; never anyone else's."""
     return APIToken.objects.filter(user=user).select_related("expiry").order_by("-created", "-pk")
@@ -72,7 +77,17 @@ def revoke_token(user: User, token: APIToken) -> None:
     """Revoke one of the user's own tokens (found through tokens_of); revoking twice changes nothing."""
     if token.user_id != user.pk:
         raise PermissionDenied
+    revoke(token, actor=user)
+
+
+@transaction.atomic
+def revoke_token_by_command(token: APIToken) -> None:
+    """An operator revokes any token (e.g. a leaked one) with `manage.py api_tokens revoke`."""
+    revoke(token, actor=None)
+
+
+def revoke(token: APIToken, *, actor: User | None) -> None:
     if token.revoked_at is not None:
         return
     token.revoke()
-    record_event(user, "api_token.revoke", token, prefix=token.prefix)
+    record_event(actor, "api_token.revoke", token, prefix=token.prefix, owner=token.user_id)

@@ -95,11 +95,10 @@ def membership_requests_visible_to(user: User | AnonymousUser) -> QuerySet:
     return requests.filter(organisation__country__in=managed_countries(user)).order_by("created_at", "pk")
 
 
-def can_decide_membership_request(user: User | AnonymousUser, membership_request) -> bool:
-    """A second person decides: a coordinator of the organisation's country or a superuser, never the requester."""
-    if membership_request.user_id == user.pk:
-        return False
-    return membership_request.organisation.country in managed_countries(user)
+def membership_requests_decidable_by(user: User | AnonymousUser) -> QuerySet:
+    """The requests a user may approve or refuse: a second person decides, a coordinator of the
+    organisation's country or a superuser, never the requester."""
+    return membership_requests_visible_to(user).exclude(user=user.pk)
 
 
 def coordinators_by_country(countries) -> dict[str, list[User]]:

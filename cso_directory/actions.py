@@ -14,7 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from cso_directory.access import can_decide_membership_request, is_self_grant, services_whose_capacity_user_may_set
+from cso_directory.access import is_self_grant, membership_requests_decidable_by, services_whose_capacity_user_may_set
 from cso_directory.models import Capacity, Membership, MembershipRequest, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
 from portal.foundation.audit import record_event
@@ -160,9 +160,11 @@ def request_membership(
 
 def check_may_decide(actor: AnyUser, membership_request: MembershipRequest) -> MembershipRequest:
     """The request, locked, if `actor` may decide it (never the requester); PermissionDenied otherwise."""
-    if not can_decide_membership_request(actor, membership_request):
+    decidable = membership_requests_decidable_by(actor).select_for_update(of=("self",))
+    locked = decidable.filter(pk=membership_request.pk).first()
+    if locked is None:
         raise PermissionDenied
-    return MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
+    return locked
 
 
 @transaction.atomic

@@ -23,9 +23,9 @@ from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cso_directory.access import (
-    can_decide_membership_request,
     coordinators_by_country,
     managed_countries,
+    membership_requests_decidable_by,
     membership_requests_visible_to,
     memberships_visible_to,
     services_whose_capacity_user_may_set,
@@ -93,12 +93,15 @@ class MembershipIndexView(generic.IndexView):
 def pending_requests(user) -> list[tuple[MembershipRequest, list, bool]]:
     """Each membership awaiting approval the user may see, with who may approve it and whether they may."""
     pending = list(membership_requests_visible_to(user))
+    if not pending:
+        return []
+    decidable = set(membership_requests_decidable_by(user).values_list("pk", flat=True))
     coordinators = coordinators_by_country({each.organisation.country for each in pending})
     return [
         (
             each,
             [other for other in coordinators.get(each.organisation.country, []) if other != each.user],
-            can_decide_membership_request(user, each),
+            each.pk in decidable,
         )
         for each in pending
     ]

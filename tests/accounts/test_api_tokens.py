@@ -158,11 +158,15 @@ def test_a_token_of_a_disabled_account_is_refused():
     assert response.json() == {"detail": "The account of this API token is disabled."}
 
 
-def test_an_unknown_token_is_refused_with_the_reason():
+def test_an_unknown_token_is_refused_with_the_reason_and_audited_without_what_was_presented():
     response = bearer("wagtail_not-a-real-token").get("/api/clients")
 
     assert response.status_code == 401
     assert response.json() == {"detail": "This API token is not valid."}
+    refusals = token_events("api_token.refused")
+    assert [(e.actor, e.object_id, e.outcome, e.detail) for e in refusals] == [
+        (None, "", Decision.DENIED, {"method": "GET", "path": "/api/clients"})
+    ]
 
 
 def test_nobody_sees_or_revokes_another_users_token():
@@ -211,7 +215,12 @@ def test_wagtails_own_token_admin_is_not_reachable():
 def test_in_the_browser_a_staff_member_makes_sees_once_and_revokes_a_token(live_server, page):
     from playwright.sync_api import expect
 
+    from cso_directory.actions import add_membership
+    from portal.foundation.roles import Role
+    from tests.factories import make_organisation
+
     user = User.objects.create_user("browser-worker", password="a-long-password-1")
+    add_membership(user, make_organisation("KZ", title="Bright Futures"), Role.CSO_CASEWORKER)
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "browser-worker")
@@ -235,3 +244,24 @@ def test_in_the_browser_a_staff_member_makes_sees_once_and_revokes_a_token(live_
     page.get_by_role("button", name="Revoke “nightly export”").click()
     expect(page.get_by_role("row").filter(has_text="nightly export")).to_contain_text("Revoked")
     assert APIToken.objects.get(user=user).revoked_at is not None
+
+
+def test_operators_list_and_revoke_tokens_by_command_and_cannot_make_one():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    user = staff()
+    made = create_token(user, name="leaked script", lifetime_days=30)
+    listing = StringIO()
+
+    call_command("api_tokens", "list", stdout=listing)
+    call_command("api_tokens", "revoke", str(made.token.pk), stdout=StringIO())
+
+    assert f"{made.token.prefix}…\tworker\tleaked script" in listing.getvalue()
+    assert made.plaintext not in listing.getvalue()
+    assert bearer(made.plaintext).get("/api/clients").status_code == 401
+    revoked = token_events("api_token.revoke")
+    assert [(e.actor, e.object_id, e.channel) for e in revoked] == [(None, str(made.token.pk), "command")]
+    with pytest.raises(CommandError):
+        call_command("api_tokens", "create", "--user", "worker", "--name", "forever")

@@ -196,3 +196,71 @@ def test_roles_that_read_no_person_data_and_grants_to_others_are_not_held_back(c
 
 def test_the_person_data_roles_are_every_role_but_editing_and_coordinating():
     assert set(Role) - PERSON_DATA_ROLES == {Role.CSO_EDITOR, Role.NATIONAL_COORDINATOR}
+
+
+def test_the_members_list_costs_the_same_queries_however_many_requests_await(cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    second = second_coordinator(cast)
+    approver = signed_in(second)
+
+    def queries_of_the_list() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert approver.get(MEMBERS).status_code == 200
+        return len(context)
+
+    invite_member(
+        username=cast.coordinator.username,
+        organisation=cast.prison,
+        role=Role.PRISON_SOCIAL_WORKER,
+        actor=cast.coordinator,
+    )
+    one = queries_of_the_list()
+    for number in range(3):
+        worker = make_user(f"asker-{number}")  # no membership: the list of members stays as it was
+        invite_member(username=worker.username, organisation=cast.cso, role=Role.CSO_CASEWORKER, actor=worker)
+
+    assert MembershipRequest.objects.count() == 4
+    with django_assert_num_queries(one):
+        assert approver.get(MEMBERS).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_second_coordinator_sees_the_request_and_approves_it(live_server, page):
+    from playwright.sync_api import expect
+
+    from tests.factories import make_organisation
+
+    password = "a-long-password-1"
+    office = make_organisation("KZ", title="National coordination office", kind="coordination")
+    prison = make_organisation("KZ", title="Almaty women's colony", kind="prison")
+    requester = User.objects.create_user("first-coordinator", password=password)
+    second = User.objects.create_user("second-coordinator", password=password)
+    for coordinator in (requester, second):
+        add_membership(coordinator, office, Role.NATIONAL_COORDINATOR)
+    invite_member(username=requester.username, organisation=prison, role=Role.PRISON_SOCIAL_WORKER, actor=requester)
+
+    def sign_in(user: User) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/?next=/admin/members/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/admin/members/")
+
+    sign_in(requester)
+    row = page.locator("tr.membership-request")
+    expect(page.get_by_role("heading", name="Awaiting approval")).to_be_visible()
+    expect(row).to_contain_text("Prison social worker")
+    expect(row.locator(".approvers")).to_have_text("second-coordinator; or a superuser")
+    expect(row).to_contain_text("Waiting for another coordinator")
+    expect(row.get_by_role("button", name="Approve")).to_have_count(0)
+
+    sign_in(second)
+    approve = page.locator("tr.membership-request").get_by_role("button", name="Approve")
+    expect(approve).to_be_visible()
+    approve.click()
+    expect(page.get_by_text("first-coordinator is now Prison social worker in Almaty women's colony.")).to_be_visible()
+    expect(page.locator("tr.membership-request")).to_have_count(0)
+    assert Membership.objects.filter(user=requester, organisation=prison, role=Role.PRISON_SOCIAL_WORKER).exists()
