@@ -175,6 +175,9 @@ def approve_membership_request(membership_request: MembershipRequest, *, actor: 
     user, organisation, role = membership_request.user, membership_request.organisation, membership_request.role
     target = membership_request.membership
     membership_request.delete()
+    held = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if held is not None:  # granted meanwhile, e.g. by another coordinator: nothing left to change
+        return held
     approved = {"approved_request_of": user.pk}
     if target is not None:
         before = {"from_organisation": target.organisation_id, "from_role": target.role}

@@ -117,6 +117,21 @@ def test_changing_ones_own_membership_into_a_prison_role_waits_for_approval(cast
     assert clients_seen_by(cast.coordinator) == 1
 
 
+def test_approving_a_change_into_a_membership_granted_meanwhile_keeps_both_as_they_are(cast):
+    second = second_coordinator(cast)
+    own = cast.coordinator.memberships.get()
+    requested = change_membership(own, organisation=cast.prison, role=Role.PRISON_SOCIAL_WORKER, actor=cast.coordinator)
+    granted = add_membership(cast.coordinator, cast.prison, Role.PRISON_SOCIAL_WORKER, actor=second)
+
+    approved = approve_membership_request(requested, actor=second)
+
+    own.refresh_from_db()
+    assert approved == granted
+    assert own.role == Role.NATIONAL_COORDINATOR
+    assert not MembershipRequest.objects.exists()
+    assert audited("membership.request.approve") == [(second, cast.coordinator.pk, Role.PRISON_SOCIAL_WORKER)]
+
+
 def test_a_refused_request_grants_nothing_and_is_audited(cast):
     second = second_coordinator(cast)
     ask_for_self(signed_in(cast.coordinator), cast.coordinator, cast.prison, Role.PRISON_SOCIAL_WORKER)
