@@ -2,8 +2,8 @@
 
 Row-level triggers on purpose, not a statement-level one on TRUNCATE: the test suite's
 transactional tests empty every table with TRUNCATE between tests (pytest-django's flush), which
-a TRUNCATE trigger would break. In production the application's database role is not granted
-TRUNCATE on this table (see docs/security.md), so only the database owner can empty it.
+a TRUNCATE trigger would break. In production, grant the application's database role no
+TRUNCATE on this table (nor ownership of it), so that only its owner can empty it.
 
 On SQLite, Django alters a table by copying it into a new one, which drops its triggers: a later
 migration changing this table must install them again.
