@@ -16,9 +16,9 @@ from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse
 
-from aftercare.models import CaseNote, SupervisionCase
+from aftercare.models import SupervisionCase
 from referrals.access import access_log_of
-from referrals.models import Client, Consent
+from referrals.models import Client
 
 
 def record(instance: Model, **related: Any) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def everything_held_about(client: Client) -> dict[str, Any]:
         "needs": [record(need) for need in client.needs.all()],
         "referrals": [record(referral, events=[record(e) for e in referral.events.all()]) for referral in referrals],
         "supervision_case": supervision_case_of(client),
-        "case_notes": [record(note) for note in CaseNote.objects.filter(client=client).order_by("sequence")],
+        "case_notes": [record(note) for note in client.case_notes.order_by("sequence")],
         "access_log": [record(event) for event in access_log_of(client).order_by("at", "id")],
     }
 
@@ -56,7 +56,7 @@ def subject_access_archive(client: Client) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         data = everything_held_about(client)
         archive.writestr("client.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
-        for consent in Consent.objects.filter(client=client).exclude(evidence=""):
+        for consent in client.consents.exclude(evidence=""):
             with consent.evidence.open("rb") as evidence:
                 archive.writestr(f"evidence/{consent.evidence.name}", evidence.read())
     return buffer.getvalue()

@@ -360,4 +360,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Queries are logged without the values they carry: names and note text never reach a log.
+    "filters": {
+        "without_query_values": {"()": "portal.foundation.logs.WithoutQueryValues"},
+        "without_exception_details": {"()": "portal.foundation.logs.WithoutExceptionDetails"},
+    },
+    "loggers": {
+        "django.db.backends": {"filters": ["without_query_values"]},
+        "django.template": {"filters": ["without_exception_details"]},
+    },
 }

@@ -2,8 +2,8 @@
 
 Row-level triggers on purpose, not a statement-level one on TRUNCATE: the test suite's
 transactional tests empty every table with TRUNCATE between tests (pytest-django's flush), which
-a TRUNCATE trigger would break. In production the application's database role is not granted
-TRUNCATE on this table (see docs/security.md), so only the database owner can empty it.
+a TRUNCATE trigger would break. In production, grant the application's database role no
+TRUNCATE on this table (nor ownership of it), so that only its owner can empty it.
 
 On SQLite, Django alters a table by copying it into a new one, which drops its triggers: a later
 migration changing this table must install them again.
@@ -28,15 +28,16 @@ DROP TRIGGER portal_auditevent_append_only ON portal_auditevent;
 DROP FUNCTION portal_auditevent_append_only();
 """
 SQLITE_TRIGGERS = [
-    f"""
-    CREATE TRIGGER portal_auditevent_no_{operation.lower()}
-    BEFORE {operation} ON portal_auditevent
-    BEGIN
-        SELECT RAISE(ABORT, 'Audit events are append-only: {operation} refused.');
-    END;
     """
-    for operation in ("UPDATE", "DELETE")
+    CREATE TRIGGER portal_auditevent_no_update BEFORE UPDATE ON portal_auditevent
+    BEGIN SELECT RAISE(ABORT, 'Audit events are append-only: UPDATE refused.'); END;
+    """,
+    """
+    CREATE TRIGGER portal_auditevent_no_delete BEFORE DELETE ON portal_auditevent
+    BEGIN SELECT RAISE(ABORT, 'Audit events are append-only: DELETE refused.'); END;
+    """,
 ]
+SQLITE_REVERSE = ["DROP TRIGGER portal_auditevent_no_update", "DROP TRIGGER portal_auditevent_no_delete"]
 
 
 def install(apps, schema_editor):
@@ -46,12 +47,9 @@ def install(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_REVERSE)
-    elif vendor == "sqlite":
-        for operation in ("update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER portal_auditevent_no_{operation}")
+    statements = {"postgresql": [POSTGRESQL_REVERSE], "sqlite": SQLITE_REVERSE}.get(schema_editor.connection.vendor, [])
+    for statement in statements:
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
