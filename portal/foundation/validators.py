@@ -9,7 +9,7 @@
 """
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -65,7 +65,7 @@ def validate_free_text(value: str) -> None:
         )
 
 
-def validate_each(validator: Callable[[str], None], texts: dict[str, object]) -> None:
+def validate_each(validator: Callable[[str], None], texts: Mapping[str, object]) -> None:
     """`validator` on each named text (other values are left alone); the errors name the fields."""
     errors = {}
     for name, text in texts.items():
