@@ -36,6 +36,7 @@ from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTer
 from portal.foundation.audit import record_event
 from portal.foundation.realtime import broadcast_on_commit
 from portal.foundation.roles import Role
+from portal.foundation.validators import validate_each, validate_free_text
 from referrals.access import AnyUser, organisations_where
 from referrals.actions import recorded_user, signed_in_author
 from referrals.models import DUPLICATE_BLOCKING_STATUSES, Client, Consent, Need, Referral, ReferralEvent
@@ -76,7 +77,9 @@ def limit_message(label: object, limit: int) -> str:
 
 
 def require_within_limits(model: type[Model], **texts: str) -> None:
-    """Refuse free text longer than its model field allows, naming the field and the limit."""
+    """Refuse free text longer than its model field allows, naming the field and the limit, or
+    carrying control characters."""
+    validate_each(validate_free_text, texts)
     errors = {}
     for name, text in texts.items():
         label, limit = limited_text(model, name)

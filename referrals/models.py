@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
-from portal.foundation.validators import validate_names
+from portal.foundation.validators import validate_free_texts, validate_names
 
 StrOrPromise = str | Promise
 # The kinds of organisation whose services take referrals, and so the kinds consent may name. A
@@ -140,6 +140,7 @@ class Client(models.Model):
     def clean(self) -> None:
         super().clean()
         validate_names(self, "first_name", "last_name", "other_names")
+        validate_free_texts(self, "contact_route", "risk_notes")
 
     @property
     def age(self) -> int:

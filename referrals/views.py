@@ -263,7 +263,11 @@ def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = NeedForm(request.POST)
     if not form.is_valid():
         return render_client_page(request, client, status=400, need_form=form)
-    set_need(request.user, client, **form.cleaned_data)
+    try:
+        set_need(request.user, client, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render_client_page(request, client, status=400, need_form=form)
     messages.success(request, _("The need was saved."))
     return redirect("referrals:client_detail", pk=client.pk)
 

@@ -356,20 +356,25 @@ def ids_outside_scope(country: str) -> set[uuid.UUID]:
     }
     for table in DETAIL_TABLES:
         model = MODELS[table]
-        links = [
-            Q(**{f"{field.name}__in": outside[field.related_model]})
-            for field in model._meta.concrete_fields
-            if field.is_relation and field.related_model in outside
-        ]
-        outside[model] = (
-            model._default_manager.filter(Q.create(links, connector=Q.OR)) if links else model.objects.none()
-        )
+        links = links_to(model, outside)
+        outside[model] = model._default_manager.filter(links) if links else model._default_manager.none()
     ids = {
         hsds_id
         for model, rows in outside.items()
         for hsds_id in rows.values_list("hsds_id" if issubclass(model, Page) else "pk", flat=True)
     }
     return ids | set(Attribute.objects.filter(link_id__in=ids).values_list("pk", flat=True))
+
+
+def links_to(model: type[models.Model], outside: dict[type[models.Model], QuerySet]) -> Q | None:
+    """Rows of `model` linked to any of the rows `outside` holds, per linked model."""
+    query = None
+    for model_field in model._meta.concrete_fields:
+        related = model_field.related_model
+        if isinstance(related, type) and related in outside:
+            link = Q(**{f"{model_field.name}__in": outside[related]})
+            query = link if query is None else query | link
+    return query
 
 
 # Writing ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 """
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -65,16 +65,27 @@ def validate_free_text(value: str) -> None:
         )
 
 
-def validate_names(instance: object, *field_names: str) -> None:
-    """`validate_name` on fields of a model instance, for its `clean()`: the errors name the fields."""
+def validate_each(validator: Callable[[str], None], texts: Mapping[str, object]) -> None:
+    """`validator` on each named text (other values are left alone); the errors name the fields."""
     errors = {}
-    for name in field_names:
+    for name, text in texts.items():
         try:
-            validate_name(getattr(instance, name) or "")
+            if isinstance(text, str):
+                validator(text)
         except ValidationError as error:
             errors[name] = error.error_list
     if errors:
         raise ValidationError(errors)
+
+
+def validate_names(instance: object, *field_names: str) -> None:
+    """`validate_name` on fields of a model instance, for its `clean()`: the errors name the fields."""
+    validate_each(validate_name, {name: getattr(instance, name) for name in field_names})
+
+
+def validate_free_texts(instance: object, *field_names: str) -> None:
+    """`validate_free_text` on fields of a model instance: the errors name the fields."""
+    validate_each(validate_free_text, {name: getattr(instance, name) for name in field_names})
 
 
 def as_value_error(validator):

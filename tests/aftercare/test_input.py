@@ -1,5 +1,7 @@
 """Bad input on the supervision pages and the notes API: huge ids answer 404 or 422, NUL and oversize bodies 4xx."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -61,3 +63,17 @@ def test_ticked_alerts_that_are_no_ids_are_left_out(client, cast, value):
     client.force_login(cast.officer)
 
     assert client.post(reverse("aftercare:alerts_mark_read"), {"alert": [value]}).status_code == 302
+
+
+def test_a_note_with_a_control_character_is_refused_on_the_page_too(client, cast):
+    case = open_case(cast, officer=cast.officer)
+    client.force_login(cast.social_worker)
+
+    response = client.post(
+        f"/clients/{case.client.pk}/notes/",
+        {"body": "Met \x1b[31mhim", "visibility": "team", "idempotency_key": str(uuid.uuid4())},
+    )
+
+    assert response.status_code == 400
+    assert "control characters" in response.content.decode()
+    assert not CaseNote.objects.filter(client=case.client).exists()

@@ -1,8 +1,10 @@
 """Bad input to the staff API answers a clear 4xx naming the field, and writes nothing, on every database."""
 
+import pydantic
 import pytest
 
 from referrals.models import Client, Need
+from referrals.schemas import Paging, ReferableServiceFilters, ReferralIn
 from tests.referrals.api_cast import build_cast, signed_in
 from tests.shared_casts import shared_fixture
 
@@ -112,3 +114,17 @@ def test_ids_and_pages_beyond_64_bits_in_a_query_are_a_422(cast, query):
     response = signed_in(cast.social_worker).get(f"/api/clients/{cast.client.pk}/referable-services", query)
 
     assert response.status_code == 422, response.content
+
+
+@pytest.mark.parametrize(
+    ("schema", "fields"),
+    [
+        (ReferralIn, {"client_id": "7c2a3f1e-1111-4a5b-9c1d-000000000001", "service_id": 2**70}),
+        (Paging, {"page": 2**70}),
+        (ReferableServiceFilters, {"organisation_id": 2**63}),
+    ],
+)
+def test_the_schemas_refuse_ids_beyond_64_bits_before_any_database_sees_them(schema, fields):
+    """What makes the API answer 422 on SQLite as on PostgreSQL: the refusal is the schema's, not the database's."""
+    with pytest.raises(pydantic.ValidationError):
+        schema(**fields)
