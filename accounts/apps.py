@@ -7,3 +7,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts import (
+            sessions,  # noqa: F401 - connects the session signal receivers
+            signals,  # noqa: F401 - connects the audit of signing in
+        )

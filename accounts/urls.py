@@ -1,16 +1,26 @@
-"""Signing in and out and the one password-reset flow, for the workspace and the Wagtail admin alike."""
+"""Signing in and out, the second factor and the one password-reset flow, for the workspace and the
+Wagtail admin alike."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import token_views, views
+from accounts.middleware import open_before_second_factor
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Forgot password: the same answer whether or not an account uses the address given.
+    path("login/", open_before_second_factor(views.SignInView.as_view()), name="login"),
+    path("logout/", open_before_second_factor(auth_views.LogoutView.as_view()), name="logout"),
+    # After the password, before anything else: a code, or setting up an authenticator app.
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="two_factor_recovery_codes"),
+    path("security/", views.account_security, name="account_security"),
+    path("security/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
+    # Forgot password: the same answer whether or not an account uses the address given, or it asked too often.
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             subject_template_name="registration/password_reset_subject.txt",
             email_template_name="registration/password_reset_email.txt",
             extra_email_context={"base_url": settings.WAGTAILADMIN_BASE_URL, "site": settings.WAGTAIL_SITE_NAME},
@@ -25,4 +35,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("tokens/", token_views.token_list, name="account_tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="account_token_revoke"),
 ]

@@ -5,8 +5,10 @@ broadcast after commit (a broadcast that cannot reach Redis never undoes the wri
 """
 
 import datetime
+import operator
 import uuid
 from collections.abc import Iterable
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Field, Max, Model, QuerySet
+from django.db.models import Exists, Field, Max, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -34,9 +36,10 @@ from cso_directory.models import OrganisationKind, OrganisationPage, TaxonomyTer
 from portal.foundation.audit import record_event
 from portal.foundation.realtime import broadcast_on_commit
 from portal.foundation.roles import Role
+from portal.foundation.validators import validate_each, validate_free_text
 from referrals.access import AnyUser, organisations_where
 from referrals.actions import recorded_user, signed_in_author
-from referrals.models import Client, Need
+from referrals.models import DUPLICATE_BLOCKING_STATUSES, Client, Consent, Need, Referral, ReferralEvent
 from referrals.notifications import announce, mark_read
 
 # Days after release on which check-ins are booked, per country (settings may override).
@@ -74,7 +77,9 @@ def limit_message(label: object, limit: int) -> str:
 
 
 def require_within_limits(model: type[Model], **texts: str) -> None:
-    """Refuse free text longer than its model field allows, naming the field and the limit."""
+    """Refuse free text longer than its model field allows, naming the field and the limit, or
+    carrying control characters."""
+    validate_each(validate_free_text, texts)
     errors = {}
     for name, text in texts.items():
         label, limit = limited_text(model, name)
@@ -354,3 +359,98 @@ def add_case_note_once(
     record_event(user, "case_note.add", note, client=str(client.pk), sequence=note.sequence)
     broadcast_on_commit(notes_group(client.pk), {"type": "case.note", "sequence": note.sequence})
     return note, True
+
+
+# Retention -------------------------------------------------------------------------------------
+
+
+def retention_years(country: str) -> int:
+    return settings.RETENTION_YEARS_AFTER_CLOSE.get(country, settings.RETENTION_YEARS_DEFAULT)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def closed_past_retention(today: datetime.date) -> Q:
+    """Clients whose supervision case closed on or before `today` minus their country's period."""
+    countries = settings.RETENTION_YEARS_AFTER_CLOSE
+    own_period = [
+        Q(country=country, supervision_case__closed_on__lte=years_before(today, years))
+        for country, years in countries.items()
+    ]
+    default_period = ~Q(country__in=list(countries)) & Q(
+        supervision_case__closed_on__lte=years_before(today, settings.RETENTION_YEARS_DEFAULT)
+    )
+    return reduce(operator.or_, own_period, default_period)
+
+
+def clients_due_for_erasure(today: datetime.date) -> QuerySet[Client]:
+    """The clients whose records the retention period no longer allows keeping.
+
+    A client is due when all three hold:
+    - their supervision case is closed (`closed_on` set) and closed on or before `today` minus
+      their country's `RETENTION_YEARS_AFTER_CLOSE` (else `RETENTION_YEARS_DEFAULT`) years;
+    - none of their referrals is a draft or still open (sent, accepted, in progress);
+    - they are not erased yet (an erased client keeps no name, so their name key is empty).
+    A client never handed over to probation has no closed case and is never due.
+    """
+    pending = Referral.objects.filter(client=OuterRef("pk"), status__in=DUPLICATE_BLOCKING_STATUSES)
+    return (
+        Client.objects.filter(closed_past_retention(today))
+        .exclude(name_key="")
+        .exclude(Exists(pending))
+        .order_by("reference")
+    )
+
+
+@transaction.atomic
+def erase_client(client: Client) -> Client:
+    """Erase what is held about a client past retention, keeping only what the indicators count.
+
+    Kept: the reference, country, sex, birth year (for the age band), region of return,
+    languages, dates, and referrals, goals and check-ins with their statuses and outcomes.
+    Gone: names, contact route, risk notes, needs, consent records and their evidence files,
+    case notes, and every free text of referrals, their steps, goals, check-ins and the handover.
+    Evidence files are deleted once the erasure is committed, so a failed erasure loses none.
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    evidence = [consent.evidence.name for consent in client.consents.exclude(evidence="")]
+    referrals = Referral.objects.filter(client=client)
+    referrals.update(
+        consent=None,
+        note="",
+        consent_override_reason="",
+        response_note="",
+        outcome_note="",
+        disclosed={"reference": client.reference, "erased": True},
+    )
+    ReferralEvent.objects.filter(referral__in=referrals).update(note="")
+    client.consents.all().delete()
+    CaseNote.objects.filter(client=client).delete()
+    GoalReview.objects.filter(goal__case__client=client).update(note="")
+    Goal.objects.filter(case__client=client).update(description="", need=None)
+    client.needs.all().delete()
+    CheckIn.objects.filter(case__client=client).update(note="")
+    SupervisionCase.objects.filter(client=client).update(handover_summary={}, handover_note="")
+    Client.objects.filter(pk=client.pk).update(
+        first_name="",
+        last_name="",
+        other_names="",
+        name_key="",
+        contact_route="",
+        risk_notes="",
+        birth_date=datetime.date(client.birth_date.year, 1, 1),
+    )
+    record_event(None, "client.erase", client, country=client.country, retention_years=retention_years(client.country))
+    transaction.on_commit(lambda: delete_private_files(evidence))
+    return client
+
+
+def delete_private_files(names: Iterable[str]) -> None:
+    storage = Consent._meta.get_field("evidence").storage
+    for name in names:
+        storage.delete(name)

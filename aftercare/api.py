@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -26,14 +26,16 @@ from aftercare.access import (
 from aftercare.actions import add_case_note_once, hand_over, text_limit
 from aftercare.models import CaseNote, NoteVisibility, SupervisionCase
 from aftercare.payloads import note_payload
+from aftercare.subject_access import subject_access_response
 from cso_directory.models import OrganisationPage
-from referrals.access import AnyUser
+from portal.foundation.validators import LARGEST_ID, InputSchema, RecordId
+from referrals.access import AnyUser, get_client_for_subject_access
 from referrals.models import Client
 from referrals.schemas import READ_ERRORS, Detail, FieldErrors
 
 router = Router(tags=["case notes and handover"])
 
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: FieldErrors, 403: Detail, 413: Detail}
 
 
 class NoteOut(Schema):
@@ -47,7 +49,7 @@ class NoteOut(Schema):
     created_at: datetime.datetime
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     body: str = Field(max_length=text_limit(CaseNote, "body"))
     visibility: NoteVisibility = NoteVisibility.TEAM
     amends: uuid.UUID | None = Field(None, description="Id of the note this one amends.")
@@ -56,12 +58,12 @@ class NoteIn(Schema):
     )
 
 
-class NotesAfter(Schema):
-    after: int = Field(0, ge=0, description="Only notes with a higher sequence number.")
+class NotesAfter(InputSchema):
+    after: int = Field(0, ge=0, le=LARGEST_ID, description="Only notes with a higher sequence number.")
 
 
-class HandoverIn(Schema):
-    probation_office: int = Field(description="Id of a probation office in the client's country.")
+class HandoverIn(InputSchema):
+    probation_office: RecordId = Field(description="Id of a probation office in the client's country.")
     release_date: datetime.date
     note: str = Field("", max_length=text_limit(SupervisionCase, "handover_note"))
 
@@ -127,3 +129,13 @@ def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn) ->
         request.user, client, probation_office=office, release_date=payload.release_date, note=payload.note
     )
     return Status(201, case)
+
+
+@router.get(
+    "/clients/{client_id}/subject-access",
+    response={200: None, **READ_ERRORS},
+    summary="Everything held about the client, as a ZIP of client.json and the consent evidence files "
+    "(national coordinators of the client's country)",
+)
+def subject_access(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    return subject_access_response(get_client_for_subject_access(request.user, client_id))

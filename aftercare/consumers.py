@@ -5,16 +5,17 @@ number it saw last (`catch_up`), and the consumer sends every note after it that
 see; from then on each committed note makes it send whatever it has not sent yet, so a
 reconnect or a lost broadcast loses nothing and nothing is sent twice. Access is checked at
 connect (refused before accept, and audited), again for every message, and whenever the user's
-access changes (their memberships push an `access.changed` event to their user group).
+access changes (their memberships push an `access.changed` event to their user group); the socket
+closes when the session it was opened with ends (accounts.sessions.SessionBoundConsumer).
 Each consumer declares the channel-layer events it handles and ignores any other type.
 """
 
-import asyncio
 import json
 
 from channels.db import database_sync_to_async
 from django.http import Http404
 
+from accounts.sessions import SIGNED_OUT_SESSION, SessionBoundConsumer
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
 from aftercare.payloads import display_name, note_payload
@@ -22,14 +23,11 @@ from portal.foundation.audit import Origin, current_origin
 from portal.foundation.realtime import (
     CLOSE_BAD_MESSAGE,
     CLOSE_FORBIDDEN,
+    CLOSE_TOO_LARGE,
     CLOSE_UNAUTHENTICATED,
-    EventConsumer,
+    frame_too_large,
     user_group,
 )
-
-MAX_FRAME_BYTES = 1024 * 1024
-ACCESS_RECHECK_SECONDS = 30
-CLOSE_TOO_LARGE = 1009
 
 
 def websocket_origin(scope) -> Origin:
@@ -37,7 +35,7 @@ def websocket_origin(scope) -> Origin:
     return Origin(ip=ip, channel="websocket")
 
 
-class ClientNotesConsumer(EventConsumer):
+class ClientNotesConsumer(SessionBoundConsumer):
     handled_events = frozenset({"case.note", "presence.change", "access.changed"})
     # The highest sequence number this socket has been brought up to; None before the first catch-up.
     sent_up_to: int | None = None
@@ -55,23 +53,21 @@ class ClientNotesConsumer(EventConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        self.recheck = asyncio.create_task(self.recheck_access_periodically())
+        await self.watch_session()
         await self.announce_presence("join")
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
-        if hasattr(self, "recheck"):
-            self.recheck.cancel()
+        if hasattr(self, "session_watch"):
             await self.announce_presence("leave")
+        await super().disconnect(code)
 
     async def receive(self, text_data=None, bytes_data=None):
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > MAX_FRAME_BYTES:
+        if frame_too_large(text_data, bytes_data):
             await self.close(code=CLOSE_TOO_LARGE)
             return
-        if not await self.on_team():
-            await self.close(code=CLOSE_FORBIDDEN)
+        if not await self.still_allowed():
             return
         after = catch_up_position(text_data)
         if after is None:
@@ -104,16 +100,16 @@ class ClientNotesConsumer(EventConsumer):
             await self.channel_layer.send(event["reply_to"], self.presence_event("here"))
 
     async def access_changed(self, event):
-        if not await self.on_team():
-            await self.close(code=CLOSE_FORBIDDEN)
+        await self.still_allowed(event.get(SIGNED_OUT_SESSION))
 
     # Helpers -----------------------------------------------------------------------------------
 
-    async def recheck_access_periodically(self):
-        """Catches what no event announces, e.g. an account disabled by an administrator."""
-        while True:
-            await asyncio.sleep(ACCESS_RECHECK_SECONDS)
-            await self.access_changed({})
+    async def still_allowed(self, signed_out_session: str | None = None) -> bool:
+        """Still on the team, in the same session? Otherwise the socket is closed."""
+        if not await self.on_team():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return False
+        return not await self.session_ended(signed_out_session)
 
     def presence_event(self, state: str) -> dict:
         return {

@@ -55,9 +55,11 @@ from aftercare.forms import (
 )
 from aftercare.models import CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
 from aftercare.payloads import display_name
-from portal.foundation.audit import record_event
+from aftercare.subject_access import subject_access_response
+from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.listing import paginate, query_without_page
-from referrals.access import AnyUser, clients_visible_to
+from portal.foundation.validators import record_ids
+from referrals.access import AnyUser, clients_visible_to, get_client_for_subject_access
 from referrals.forms import pathways
 from referrals.models import Client, Priority, ReferralStatus
 
@@ -76,6 +78,7 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -222,6 +225,7 @@ def redirect_to_case(case: SupervisionCase, fragment: str) -> HttpResponseRedire
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -239,6 +243,7 @@ def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def goal_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -256,6 +261,7 @@ def goal_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def goal_review(request: HttpRequest, pk: uuid.UUID, goal_id: int) -> HttpResponse:
@@ -274,6 +280,7 @@ def goal_review(request: HttpRequest, pk: uuid.UUID, goal_id: int) -> HttpRespon
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def check_in_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -287,6 +294,7 @@ def check_in_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def check_in_record(request: HttpRequest, pk: uuid.UUID, check_in_id: int) -> HttpResponse:
@@ -371,10 +379,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @require_POST
 def alerts_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark the alerts given read (`alert` may repeat), or all of them when none is given; then go back."""
-    ids = [int(value) for value in request.POST.getlist("alert") if value.isdigit()]
+    ids = record_ids(request.POST.getlist("alert"))
     count = mark_alerts_read(request.user, ids or None)
     messages.success(
         request, ngettext("%(count)d alert marked read.", "%(count)d alerts marked read.", count) % {"count": count}
@@ -454,6 +463,7 @@ def back_to_notes(request: HttpRequest, client: Client) -> HttpResponseRedirect:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -468,3 +478,13 @@ def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The note was added."))
             return back_to_notes(request, client)
     return render_case_notes_page(request, client, form=form, status=400)
+
+
+# Subject access --------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def subject_access(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return subject_access_response(get_client_for_subject_access(request.user, pk))

@@ -31,6 +31,19 @@ def managed_countries(user: User | AnonymousUser) -> frozenset[str]:
     return frozenset(coordinations.values_list("organisation__country", flat=True))
 
 
+# The roles whose holders read person records (clients, referrals, cases, notes): referrals.access
+# and aftercare.access grant them, by these roles, the clients of their organisations. Nobody may
+# give one of these roles to themself without a second person's approval.
+PERSON_DATA_ROLES = frozenset(
+    {Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR, Role.CSO_CASEWORKER}
+)
+
+
+def is_self_grant(actor: User | AnonymousUser | None, user: User, role: str) -> bool:
+    """Whether `actor` would be giving themself a role that reads person data."""
+    return actor is not None and actor.pk == user.pk and role in PERSON_DATA_ROLES
+
+
 def memberships_visible_to(user: User | AnonymousUser) -> QuerySet:
     """The memberships a user may list, change and remove: those of the countries they manage."""
     from cso_directory.models import Membership
@@ -72,3 +85,32 @@ def services_whose_capacity_user_may_set(user: User | AnonymousUser) -> QuerySet
 def can_change_organisation_kind(user: User | AnonymousUser, country: str) -> bool:
     """Whether the user may say what kind an organisation of `country` is (CSO, prison...): its coordinators."""
     return country in managed_countries(user)
+
+
+def membership_requests_visible_to(user: User | AnonymousUser) -> QuerySet:
+    """The memberships awaiting approval a user may list: those of the countries they manage."""
+    from cso_directory.models import MembershipRequest
+
+    requests = MembershipRequest.objects.select_related("user", "organisation", "membership")
+    return requests.filter(organisation__country__in=managed_countries(user)).order_by("created_at", "pk")
+
+
+def membership_requests_decidable_by(user: User | AnonymousUser) -> QuerySet:
+    """The requests a user may approve or refuse: a second person decides, a coordinator of the
+    organisation's country or a superuser, never the requester."""
+    return membership_requests_visible_to(user).exclude(user=user.pk)
+
+
+def coordinators_by_country(countries) -> dict[str, list[User]]:
+    """The active national coordinators of each of `countries`, in one query: who may approve requests there."""
+    from cso_directory.models import Membership
+
+    coordinations = Membership.objects.filter(
+        role=Role.NATIONAL_COORDINATOR, organisation__country__in=countries, user__is_active=True
+    ).select_related("user", "organisation")
+    found: dict[str, list[User]] = {}
+    for membership in coordinations.order_by("user__username"):
+        users = found.setdefault(membership.organisation.country, [])
+        if membership.user not in users:
+            users.append(membership.user)
+    return found

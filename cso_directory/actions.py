@@ -14,8 +14,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from cso_directory.access import services_whose_capacity_user_may_set
-from cso_directory.models import Capacity, Membership, OrganisationPage, ServicePage
+from cso_directory.access import is_self_grant, membership_requests_decidable_by, services_whose_capacity_user_may_set
+from cso_directory.models import Capacity, Membership, MembershipRequest, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
 from portal.foundation.audit import record_event
 from portal.foundation.models import Decision
@@ -36,9 +36,19 @@ def record_membership_event(actor: AnyUser | None, action: str, membership: Memb
 def add_membership(
     user: User, organisation: OrganisationPage, role: Role, *, actor: AnyUser | None = None
 ) -> Membership:
+    """Give `user` a role in `organisation`; a role that reads person data is never self-granted
+    here (invite_member and change_membership turn such a grant into a request for approval)."""
+    if is_self_grant(actor, user, role):
+        raise PermissionDenied
+    return grant_membership(user, organisation, role, actor=actor)
+
+
+def grant_membership(
+    user: User, organisation: OrganisationPage, role: Role | str, *, actor: AnyUser | None, **detail: object
+) -> Membership:
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if created:
-        record_membership_event(actor, "membership.add", membership)
+        record_membership_event(actor, "membership.add", membership, **detail)
     sync_admin_groups(user)
     announce_access_changed(user)
     return membership
@@ -54,8 +64,11 @@ def invite_member(
     last_name: str = "",
     email: str = "",
     actor: AnyUser | None = None,
-) -> Membership:
+) -> Membership | MembershipRequest:
     """Give `username` a membership, creating the user if the name is new.
+
+    A user asking themself for a role that reads person data gets a request awaiting a second
+    person's approval instead, which grants nothing (request_membership).
 
     A new user gets no password: after commit they are emailed a link to set one. An existing
     user's name and email are left as they are, so nobody can redirect another user's mail.
@@ -68,6 +81,8 @@ def invite_member(
             username=username, email=email, first_name=first_name, last_name=last_name
         )
         transaction.on_commit(lambda: send_password_set_link(user))
+    if is_self_grant(actor, user, role):
+        return request_membership(user, organisation, role)
     membership = add_membership(user, organisation, role, actor=actor)
     log(instance=membership, action="wagtail.create")
     return membership
@@ -76,12 +91,33 @@ def invite_member(
 @transaction.atomic
 def change_membership(
     membership: Membership, *, organisation: OrganisationPage, role: Role, actor: AnyUser | None = None
+) -> Membership | MembershipRequest:
+    """Move a membership to another organisation or role. Changing one's own membership into a role
+    that reads person data (or such a role into another organisation) only requests it: the
+    membership stays as it is until a second person approves (request_membership)."""
+    # Compared with what is stored: an admin form has already put the new values on `membership`.
+    stored = Membership.objects.select_for_update().values("organisation_id", "role").get(pk=membership.pk)
+    unchanged = stored["organisation_id"] == organisation.pk and stored["role"] == role
+    if not unchanged and is_self_grant(actor, membership.user, role):
+        membership.organisation_id, membership.role = stored["organisation_id"], stored["role"]
+        return request_membership(membership.user, organisation, role, membership=membership)
+    before = {"from_organisation": stored["organisation_id"], "from_role": stored["role"]}
+    return apply_membership_change(membership, organisation=organisation, role=role, actor=actor, **before)
+
+
+def apply_membership_change(
+    membership: Membership,
+    *,
+    organisation: OrganisationPage,
+    role: Role | str,
+    actor: AnyUser | None,
+    **detail: object,
 ) -> Membership:
-    before = {"from_organisation": membership.organisation_id, "from_role": membership.role}
+    """Save the new organisation and role; `detail` (what it was before, who asked) goes into the audit."""
     membership.organisation = organisation
     membership.role = role
     membership.save(update_fields=["organisation", "role"])
-    record_membership_event(actor, "membership.change", membership, **before)
+    record_membership_event(actor, "membership.change", membership, **detail)
     sync_admin_groups(membership.user)
     announce_access_changed(membership.user)
     log(instance=membership, action="wagtail.edit")
@@ -96,6 +132,67 @@ def remove_membership(membership: Membership, *, actor: AnyUser | None = None) -
     membership.delete()
     sync_admin_groups(user)
     announce_access_changed(user)
+
+
+def record_request_event(actor: AnyUser | None, action: str, membership_request: MembershipRequest) -> None:
+    facts = {
+        "user": membership_request.user_id,
+        "organisation": membership_request.organisation_id,
+        "role": membership_request.role,
+        "membership": membership_request.membership_id,
+    }
+    record_event(actor, action, membership_request, outcome=Decision.ALLOWED, **facts)
+
+
+@transaction.atomic
+def request_membership(
+    user: User, organisation: OrganisationPage, role: Role, *, membership: Membership | None = None
+) -> MembershipRequest:
+    """The user asks for a role that reads person data (in a new membership, or by changing
+    `membership`): recorded, audited, and granting nothing until approve_membership_request."""
+    membership_request, created = MembershipRequest.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"membership": membership}
+    )
+    if created:
+        record_request_event(user, "membership.request", membership_request)
+    return membership_request
+
+
+def check_may_decide(actor: AnyUser, membership_request: MembershipRequest) -> MembershipRequest:
+    """The request, locked, if `actor` may decide it (never the requester); PermissionDenied otherwise."""
+    decidable = membership_requests_decidable_by(actor).select_for_update(of=("self",))
+    locked = decidable.filter(pk=membership_request.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def approve_membership_request(membership_request: MembershipRequest, *, actor: User) -> Membership:
+    """A second coordinator of the country (or a superuser) grants what the user asked for."""
+    membership_request = check_may_decide(actor, membership_request)
+    record_request_event(actor, "membership.request.approve", membership_request)
+    user, organisation, role = membership_request.user, membership_request.organisation, membership_request.role
+    target = membership_request.membership
+    membership_request.delete()
+    held = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if held is not None:  # granted meanwhile, e.g. by another coordinator: nothing left to change
+        return held
+    approved = {"approved_request_of": user.pk}
+    if target is not None:
+        before = {"from_organisation": target.organisation_id, "from_role": target.role}
+        return apply_membership_change(target, organisation=organisation, role=role, actor=actor, **before, **approved)
+    membership = grant_membership(user, organisation, role, actor=actor, **approved)
+    log(instance=membership, action="wagtail.create")
+    return membership
+
+
+@transaction.atomic
+def refuse_membership_request(membership_request: MembershipRequest, *, actor: User) -> None:
+    """A second coordinator of the country (or a superuser) turns the request down: nothing is granted."""
+    membership_request = check_may_decide(actor, membership_request)
+    record_request_event(actor, "membership.request.refuse", membership_request)
+    membership_request.delete()
 
 
 def announce_access_changed(user: User) -> None:

@@ -24,6 +24,7 @@ from cso_directory.page_forms import OrganisationPageForm
 from cso_directory.validators import TextLimit
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
+from portal.foundation.validators import validate_names
 
 
 def limited_text(verbose_name, limit: int, **options) -> models.TextField:
@@ -242,6 +243,10 @@ class OrganisationPage(Page):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def clean(self):
+        super().clean()
+        validate_names(self, "title", "local_name")
+
     def save(self, *args, **kwargs):
         self.country = self.get_parent().specific.country
         super().save(*args, **kwargs)
@@ -421,6 +426,7 @@ class ServicePage(Page):
 
     def clean(self):
         super().clean()
+        validate_names(self, "title", "local_name")
         if self.minimum_age is not None and self.maximum_age is not None and self.minimum_age > self.maximum_age:
             raise ValidationError({"maximum_age": _("The maximum age must not be below the minimum age.")})
 
@@ -467,6 +473,42 @@ class Membership(models.Model):
     @property
     def country(self) -> str:
         return self.organisation.country
+
+
+class MembershipRequest(models.Model):
+    """A role that reads person data which a user asked for themself, in a new membership or by
+    changing `membership`: it grants nothing until a second coordinator of the organisation's
+    country (or a superuser) approves it (cso_directory.actions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.CASCADE, related_name="membership_requests", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        verbose_name=_("membership to change"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership awaiting approval")
+        verbose_name_plural = _("memberships awaiting approval")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
 
 def with_listing_relations(services, user):

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -21,11 +22,26 @@ from wagtail.admin.widgets import Button
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cso_directory.access import managed_countries, memberships_visible_to, services_whose_capacity_user_may_set
-from cso_directory.actions import change_membership, invite_member, remove_membership, set_service_capacity
+from cso_directory.access import (
+    coordinators_by_country,
+    managed_countries,
+    membership_requests_decidable_by,
+    membership_requests_visible_to,
+    memberships_visible_to,
+    services_whose_capacity_user_may_set,
+)
+from cso_directory.actions import (
+    approve_membership_request,
+    change_membership,
+    invite_member,
+    refuse_membership_request,
+    remove_membership,
+    set_service_capacity,
+)
 from cso_directory.admin_forms import MemberInvitationForm, MembershipForm, ServiceCapacityForm
-from cso_directory.models import CountryDirectoryPage, Membership, ServicePage
+from cso_directory.models import CountryDirectoryPage, Membership, MembershipRequest, ServicePage
 from cso_directory.site_tree import ensure_country_page
+from portal.foundation import converters  # noqa: F401 - registers <id:...>
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
 
@@ -68,8 +84,48 @@ class MembershipIndexView(generic.IndexView):
     def get_base_queryset(self):
         return memberships_visible_to(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["membership_requests"] = pending_requests(self.request.user)
+        return context
+
+
+def pending_requests(user) -> list[tuple[MembershipRequest, list, bool]]:
+    """Each membership awaiting approval the user may see, with who may approve it and whether they may."""
+    pending = list(membership_requests_visible_to(user))
+    if not pending:
+        return []
+    decidable = set(membership_requests_decidable_by(user).values_list("pk", flat=True))
+    coordinators = coordinators_by_country({each.organisation.country for each in pending})
+    return [
+        (
+            each,
+            [other for other in coordinators.get(each.organisation.country, []) if other != each.user],
+            each.pk in decidable,
+        )
+        for each in pending
+    ]
+
+
+def answer_request_for_approval(request, membership_request: MembershipRequest):
+    """A self-granted role that reads person data was saved as a request: say so; it grants nothing."""
+    messages.warning(
+        request,
+        gettext(
+            "You cannot give yourself the role %(role)s in %(organisation)s: it reads person data. "
+            "Your request waits for another national coordinator of the country to approve it."
+        )
+        % {"role": membership_request.get_role_display(), "organisation": membership_request.organisation.title},
+    )
+    return redirect("members:index")
+
 
 class MembershipCreateView(generic.CreateView):
+    def save_action(self):
+        if isinstance(self.object, MembershipRequest):
+            return answer_request_for_approval(self.request, self.object)
+        return super().save_action()
+
     def save_instance(self):
         data = self.form.cleaned_data
         return invite_member(
@@ -86,6 +142,11 @@ class MembershipCreateView(generic.CreateView):
 class MembershipEditView(generic.EditView):
     def get_queryset(self):
         return memberships_visible_to(self.request.user)
+
+    def save_action(self):
+        if isinstance(self.object, MembershipRequest):
+            return answer_request_for_approval(self.request, self.object)
+        return super().save_action()
 
     def save_instance(self):
         data = self.form.cleaned_data
@@ -133,6 +194,8 @@ class MembershipViewSet(ModelViewSet):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__title"]
     search_backend_name = None
 
+    index_template_name = "cso_directory/admin/membership_index.html"
+
     def get_form_class(self, for_update=False):
         return MembershipForm if for_update else MemberInvitationForm
 
@@ -140,6 +203,45 @@ class MembershipViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_membership_viewset():
     return MembershipViewSet()
+
+
+@require_POST
+def decide_membership_request(request, request_id: int, approve: bool):
+    """Approve or refuse a membership awaiting approval; one the user may not see answers 404,
+    and its requester (who sees it) may not decide it (PermissionDenied)."""
+    membership_request = get_object_or_404(membership_requests_visible_to(request.user), pk=request_id)
+    facts = {
+        "user": membership_request.user.get_username(),
+        "role": membership_request.get_role_display(),
+        "organisation": membership_request.organisation.title,
+    }
+    if approve:
+        approve_membership_request(membership_request, actor=request.user)
+        messages.success(request, gettext("%(user)s is now %(role)s in %(organisation)s.") % facts)
+    else:
+        refuse_membership_request(membership_request, actor=request.user)
+        messages.success(
+            request, gettext("The request of %(user)s to be %(role)s in %(organisation)s is refused.") % facts
+        )
+    return redirect("members:index")
+
+
+@hooks.register("register_admin_urls")
+def register_membership_request_urls():
+    return [
+        path(
+            "members/requests/<int:request_id>/approve/",
+            decide_membership_request,
+            {"approve": True},
+            name="cso_directory_membership_request_approve",
+        ),
+        path(
+            "members/requests/<int:request_id>/refuse/",
+            decide_membership_request,
+            {"approve": False},
+            name="cso_directory_membership_request_refuse",
+        ),
+    ]
 
 
 @hooks.register("after_create_page")
@@ -166,7 +268,7 @@ def service_capacity(request, page_id: int):
 
 @hooks.register("register_admin_urls")
 def register_service_capacity_url():
-    return [path("directory/services/<int:page_id>/capacity/", service_capacity, name="cso_directory_service_capacity")]
+    return [path("directory/services/<id:page_id>/capacity/", service_capacity, name="cso_directory_service_capacity")]
 
 
 def capacity_button(page, user, priority: int):

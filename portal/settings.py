@@ -6,7 +6,9 @@ Any malformed value stops the process with a message naming the variable.
 """
 
 import os
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -47,6 +49,37 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not value.strip().isdigit() or int(value) < minimum:
+        fail(f"{name}={value!r} is not a whole number of at least {minimum}.")
+    return int(value)
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Full origins (scheme://host[:port], nothing after), lower-cased, each as a browser sends it."""
+    origins = []
+    for value in env_list(name, default):
+        parsed = urlparse(value.lower())
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path not in ("", "/"):
+            fail(f"{name} must list origins such as https://portal.example.org, got {value!r}.")
+        origins.append(f"{parsed.scheme}://{parsed.netloc}")
+    return origins
+
+
+def env_years_by_country(name: str) -> dict[str, int]:
+    """`KZ=5,IQ=10`: a number of years per ISO country code."""
+    years = {}
+    for item in env_list(name, []):
+        country, _sep, number = item.partition("=")
+        if len(country.strip()) != 2 or not number.strip().isdigit():
+            fail(f"{name} must look like KZ=5,IQ=10, got {item!r}.")
+        years[country.strip().upper()] = int(number)
+    return years
+
+
 def env_url(name: str, schemes: tuple[str, ...]) -> str | None:
     value = os.environ.get(name)
     if not value:
@@ -69,6 +102,16 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if EMBEDDED else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The only Origin headers a WebSocket may open with (portal.wiring.asgi): BASE_URL's origin and the
+# trusted CSRF origins unless listed; the test tier adds the test client's.
+WEBSOCKET_ALLOWED_ORIGINS = env_origins(
+    "WEBSOCKET_ALLOWED_ORIGINS",
+    [
+        "{0.scheme}://{0.netloc}".format(urlparse(os.environ.get("BASE_URL", "http://127.0.0.1:8000"))),
+        *CSRF_TRUSTED_ORIGINS,
+        *(["http://testserver"] if PORTAL_ENV == "test" else []),
+    ],
+)
 
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
@@ -123,6 +166,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -132,12 +179,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # who has passed the second factor
+    "accounts.middleware.SecondFactorMiddleware",  # asks for it before anything else works
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.NoStoreForSignedInMiddleware",
+    "portal.wiring.headers.ContentSecurityPolicyMiddleware",
     "portal.foundation.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lock-out noticed while signing in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.forms"), "wagtail.contrib.redirects")
+# Before the CSRF check, which reads the form: an upload over a view's limit is refused unread.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "portal.foundation.uploads.UploadLimitMiddleware"
+)
 
 ROOT_URLCONF = "portal.wiring.urls"
 ASGI_APPLICATION = "portal.wiring.asgi.application"
@@ -159,11 +217,14 @@ TEMPLATES = [
     },
 ]
 
+# Password rules per ASVS 5.0 6.2: 12 to 128 characters, not a common or breached password (Django's
+# offline list of some 20,000), not close to the username or address; no composition rules, so no
+# NumericPasswordValidator either (it asks for a character that is not a digit).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if PORTAL_ENV == "test":
     # A deliberately slow hash costs a second per sign-in; the suite signs in hundreds of times.
@@ -173,6 +234,32 @@ LOGIN_REDIRECT_URL = "workspace"  # each role's own start page
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# One password-reset flow for everyone, the portal's (throttled): Wagtail's /admin/password_reset/ is closed.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3  # links sent to one address per PASSWORD_RESET_WINDOW
+PASSWORD_RESET_LIMIT_PER_IP = 10  # requests answered from one IP address per PASSWORD_RESET_WINDOW
+PASSWORD_RESET_WINDOW = 60 * 60  # seconds
+
+# Every call of authenticate() (the portal's sign-in, Wagtail's /admin/login/, any other) first asks
+# django-axes whether this username may still try from this address; a call without a request is refused.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Lock-out (ASVS 5.0 6.3.1; NIST SP 800-63B 5.2.2): 5 failures of one username from one IP address lock
+# that pair out for 15 minutes, and each further try restarts the 15 minutes; a success resets the count.
+# Per username *and* address: per username alone, anyone could lock a colleague out by guessing at their
+# name (a denial of service on people who must reach case files); per address alone, colleagues behind one
+# office NAT would lock each other out. An attacker is left 5 guesses per 15 minutes per address, against
+# 12+ character passwords off the common list, with the second factor behind them.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # the sign-in page again, the same for every username
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # X-Forwarded-For is whatever the client wants it to be
+
+# Second factor (TOTP and single-use recovery codes, django-otp): asked of everyone who has set one up,
+# and of every signed-in user when PORTAL_REQUIRE_TWO_FACTOR is on (production's default).
+PORTAL_REQUIRE_TWO_FACTOR = env_bool("PORTAL_REQUIRE_TWO_FACTOR", PORTAL_ENV == "production")
+OTP_TOTP_ISSUER = "Reintegration Portal"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -210,7 +297,16 @@ TASKS = {
     }
 }
 REFERRAL_RESPONSE_WORKING_DAYS: dict[str, int] = {}
+# Years a client's records are kept after their case closed, per country (others: the default);
+# `manage.py apply_retention` erases them after that.
+RETENTION_YEARS_AFTER_CLOSE = env_years_by_country("RETENTION_YEARS_AFTER_CLOSE")
+RETENTION_YEARS_DEFAULT = env_int("RETENTION_YEARS_DEFAULT", 5)
 
+# Sessions end after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after
+# signing in whatever happens (accounts.sessions); the cookie lives no longer than the latter.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not EMBEDDED
 CSRF_COOKIE_SECURE = not EMBEDDED
@@ -220,7 +316,29 @@ if not EMBEDDED:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Only a deployment whose proxy sets this header (and strips it from clients) may name it.
+PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if PROXY_SSL_HEADER:
+    if not re.fullmatch(r"HTTP_[A-Z0-9_]+", PROXY_SSL_HEADER):
+        fail(f"SECURE_PROXY_SSL_HEADER must name a header such as HTTP_X_FORWARDED_PROTO, got {PROXY_SSL_HEADER!r}.")
+    SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https")
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere, no other host; portal.wiring.headers widens style-src for
+# the Wagtail admin only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -229,6 +347,7 @@ EMAIL_BACKEND = os.environ.get(
 
 WAGTAIL_SITE_NAME = "Reintegration and CSO Coordination Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request to wagtail.org from the admin
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the portal must work offline: no avatars from outside
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -241,4 +360,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Queries are logged without the values they carry: names and note text never reach a log.
+    "filters": {
+        "without_query_values": {"()": "portal.foundation.logs.WithoutQueryValues"},
+        "without_exception_details": {"()": "portal.foundation.logs.WithoutExceptionDetails"},
+    },
+    "loggers": {
+        "django.db.backends": {"filters": ["without_query_values"]},
+        "django.template": {"filters": ["without_exception_details"]},
+    },
 }

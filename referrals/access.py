@@ -5,6 +5,9 @@
   else reads a client record.
 - A referral is seen by those who see its client (the referring side), and, once sent, by the
   caseworkers of the receiving organisation, who read only what the referral disclosed.
+- Who accessed a client's record is seen by those who answer for it: the probation supervisors
+  of the client's probation office and the national coordinators of the client's country.
+  Everything held about a client (the subject-access export) is for those coordinators only.
 Anything else answers 404, exactly like a record that does not exist, and the denial is audited.
 A write by someone who may see the record but not change it answers 403, audited as well.
 """
@@ -20,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cso_directory.models import OrganisationPage, ServicePage, ServicePageQuerySet
-from portal.foundation.audit import record_event
-from portal.foundation.models import Decision
+from portal.foundation.audit import audited, record_event
+from portal.foundation.models import AuditEvent, Decision
 from portal.foundation.roles import Role
 from referrals.models import (
     REFERABLE_KINDS,
@@ -53,6 +56,24 @@ def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
     return Client.objects.filter(held | supervised)
 
 
+def countries_coordinated_by(user: AnyUser) -> QuerySet:
+    """The countries where the user is a national coordinator, as a subquery."""
+    coordination = OrganisationPage.objects.filter(pk__in=organisations_where(user, Role.NATIONAL_COORDINATOR))
+    return coordination.values("country")
+
+
+def clients_coordinated_by(user: AnyUser) -> QuerySet[Client]:
+    return Client.objects.filter(country__in=countries_coordinated_by(user))
+
+
+def clients_overseen_by(user: AnyUser) -> QuerySet[Client]:
+    """Clients whose access log the user may read: as a supervisor of their probation office or a
+    national coordinator of their country."""
+    supervised = Q(probation_office__in=organisations_where(user, Role.PROBATION_SUPERVISOR))
+    coordinated = Q(country__in=countries_coordinated_by(user))
+    return Client.objects.filter(supervised | coordinated)
+
+
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     caseworkers_at = organisations_where(user, Role.CSO_CASEWORKER)
     received = Q(receiving_organisation__in=caseworkers_at) & ~Q(status=ReferralStatus.DRAFT)
@@ -75,7 +96,7 @@ def side_of(user: AnyUser, referral: Referral) -> str | None:
 
 def deny(user: AnyUser, object_type: str, pk: object) -> Http404:
     record_event(user, "access.denied", (object_type, pk), outcome=Decision.DENIED)
-    return Http404()
+    return audited(Http404())
 
 
 def audit_refusal(user: AnyUser, action: str, obj: models.Model | tuple[str, object], reason: object) -> None:
@@ -86,7 +107,7 @@ def audit_refusal(user: AnyUser, action: str, obj: models.Model | tuple[str, obj
 def refuse(user: AnyUser, obj: models.Model | tuple[str, object], reason: StrOrPromise) -> PermissionDenied:
     """403 for a user who may see `obj` but not change it; the refusal is audited."""
     audit_refusal(user, "access.refused", obj, reason)
-    return PermissionDenied(reason)
+    return audited(PermissionDenied(reason))
 
 
 def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.view") -> Client:
@@ -96,6 +117,33 @@ def get_client_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "cl
         raise deny(user, "referrals.client", pk)
     record_event(user, action, client)
     return client
+
+
+def get_client_to_oversee(user: AnyUser, pk: uuid.UUID | str, *, action: str = "client.access_log.view") -> Client:
+    """The client, for reading who accessed their record (audited); otherwise 404 (audited too)."""
+    client = clients_overseen_by(user).filter(pk=pk).first()
+    if client is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, action, client)
+    return client
+
+
+def get_client_for_subject_access(user: AnyUser, pk: uuid.UUID | str) -> Client:
+    """The client, for exporting everything held about them (audited); otherwise 404 (audited too)."""
+    client = clients_coordinated_by(user).filter(pk=pk).first()
+    if client is None:
+        raise deny(user, "referrals.client", pk)
+    record_event(user, "client.subject_access_export", client)
+    return client
+
+
+def access_log_of(client: Client) -> QuerySet[AuditEvent]:
+    """Every audited access to the client's records: to the record itself, to records about them
+    (consent, referrals, case, notes) and the listings that showed them; denied attempts too."""
+    pk = str(client.pk)
+    about_them = Q(subject_id=pk) | Q(object_type="referrals.client", object_id=pk)
+    listed = Q(object_type="referrals.client", detail__ids__contains=[pk])
+    return AuditEvent.objects.filter(about_them | listed).select_related("actor")
 
 
 def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "referral.view") -> Referral:
@@ -147,7 +195,7 @@ def get_referable_service(user: AnyUser, client: Client, pk: object) -> ServiceP
         record_event(
             user, "referral.refused", ("cso_directory.servicepage", pk), outcome=Decision.DENIED, client=str(client.pk)
         )
-        raise Http404(_("No service with this id takes referrals for this client."))
+        raise audited(Http404(_("No service with this id takes referrals for this client.")))
     return service
 
 

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cso_directory.models import Language, OrganisationPage, ServicePage, TaxonomyTerm
-from portal.foundation.audit import record_event
+from portal.foundation.audit import audited, record_event
 from portal.foundation.roles import Role
+from portal.foundation.validators import validate_free_texts
 from referrals import notifications
 from referrals.access import (
     AnyUser,
@@ -72,8 +73,9 @@ class PossibleDuplicates(ValidationError):
 
 
 def check_text_limits(instance: Model, *names: str) -> None:
-    """The model's own limits on these fields; the error names each field over its limit."""
+    """The model's own limits on these fields, and no control characters in them; the error names each field."""
     instance.clean_fields(exclude=[field.name for field in instance._meta.fields if field.name not in names])
+    validate_free_texts(instance, *names)
 
 
 @contextmanager
@@ -83,7 +85,7 @@ def refusal_audited(user: AnyUser, action: str, obj: Model) -> Iterator[None]:
     try:
         yield
     except (PermissionDenied, Conflict) as refusal:
-        audit_refusal(user, action, obj, refusal)
+        audit_refusal(user, action, obj, audited(refusal))
         raise
 
 

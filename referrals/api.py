@@ -5,24 +5,29 @@ may not see answers 404, like a record that does not exist, and the denial is au
 write goes through a verb of `referrals.actions`, atomically: a refused request writes nothing.
 
 Sign in with the Django session (unsafe methods then need the CSRF token, as a form would) or
-with a personal token, `Authorization: Bearer <token>`, issued in the admin (Account → API
-tokens) or by `manage.py api_tokens`.
+with a personal token, `Authorization: Bearer <token>`, that you make on the page API tokens
+(`/accounts/tokens/`, linked from the header when signed in): it works for 7, 30 or 90 days,
+until it expires or you revoke it there. An unknown, expired or revoked token, or one of a
+disabled account, answers 401 with the reason, even with a session cookie; every request a
+token authenticates is audited.
 
 A referral may go only to a service of `GET /clients/{id}/referable-services`: any other service
 (another country's, a prison's or probation office's own) answers 404 with the reason, exactly
 like a service that does not exist, and the refused attempt is audited.
 
 Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
-one entry per problem in `detail`; 400 refused by the portal's rules, with `errors` per field;
-403 not permitted; 409 conflict: the referral changed since you saw it, the step is not allowed
-from its status, or a similar client is already recorded.
+one entry per problem in `detail` (a name with control or direction-changing characters, a text
+with NUL, an id beyond 2⁶³−1); 413 a request body over the limit; 400 refused by the portal's
+rules, with `errors` per field; 403 not permitted; 409 conflict: the referral changed since you
+saw it, the step is not allowed from its status, or a similar client is already recorded.
 """
 
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -35,8 +40,10 @@ from portal.foundation.audit import record_event
 from referrals import actions
 from referrals.access import (
     AnyUser,
+    access_log_of,
     clients_visible_to,
     get_client_for_user,
+    get_client_to_oversee,
     get_consent_for_user,
     get_prison_to_record_in,
     get_referable_service,
@@ -48,7 +55,7 @@ from referrals.access import (
     side_of,
 )
 from referrals.actions import Conflict, PossibleDuplicates, refusal_audited
-from referrals.filters import ClientFilter
+from referrals.filters import AccessLogFilter, ClientFilter
 from referrals.models import (
     PEOPLES_VERBS,
     VERBS,
@@ -64,6 +71,8 @@ from referrals.models import (
 from referrals.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    AccessLogFilters,
+    AccessLogPage,
     AnyReferralOut,
     ClientFilters,
     ClientIn,
@@ -139,6 +148,11 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or _("Not found."))
 
 
+def refused_as_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return error_response(request, 413, _("The request body is larger than %(limit)d KB.") % {"limit": limit})
+
+
 # The answer to each refusal, for every router of the staff API (installed by portal.wiring.api).
 ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
     ValidationError: refused_as_invalid,
@@ -147,6 +161,7 @@ ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     Conflict: refused_as_conflict,
     PermissionDenied: refused_as_forbidden,
     Http404: not_found,
+    RequestDataTooBig: refused_as_too_large,
 }
 
 
@@ -298,6 +313,25 @@ def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPat
     client = get_client_for_user(request.user, client_id)
     changes = client_fields(request.user, payload.model_dump(exclude_unset=True))
     return actions.update_client(request.user, client, **changes)
+
+
+@router.get(
+    "/clients/{client_id}/access-log",
+    response={200: AccessLogPage, **READ_ERRORS},
+    tags=["clients"],
+    summary="Who accessed the client's records, newest first (probation supervisors and national coordinators)",
+)
+def list_access_log(
+    request: HttpRequest, client_id: uuid.UUID, paging: Query[Paging], filters: Query[AccessLogFilters]
+) -> dict:
+    client = get_client_to_oversee(request.user, client_id)
+    filterset = AccessLogFilter(filters.model_dump(mode="json", exclude_none=True), queryset=access_log_of(client))
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    events = filterset.qs
+    start = (paging.page - 1) * paging.per_page
+    items = list(events[start : start + paging.per_page])
+    return {"count": events.count(), "page": paging.page, "per_page": paging.per_page, "items": items}
 
 
 # Needs and consent -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from portal.foundation.models import AuditEvent
 from portal.foundation.widgets import DateRangeWidget
 from referrals.access import clients_visible_to
 from referrals.models import Client, Referral, ReferralStatus, name_key, overdue
@@ -66,3 +67,17 @@ class InboxFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(overdue())
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    """Who accessed a client's records: by period, by user and by action."""
+
+    period = django_filters.DateFromToRangeFilter(label=_("Between"), field_name="at", widget=DATE_RANGE)
+    who = django_filters.CharFilter(label=_("User name"), field_name="actor__username", lookup_expr="icontains")
+    action = django_filters.CharFilter(
+        label=_("Action"), field_name="action", lookup_expr="startswith", help_text=_("E.g. client.view or referral.")
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []

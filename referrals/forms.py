@@ -29,6 +29,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 3})
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_TOO_LARGE = _("The file is larger than 5 MB.")
 # The first bytes of each accepted evidence format, and the extension the stored file gets.
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg"}
@@ -105,7 +106,7 @@ class NeedForm(forms.Form):
 def evidence_extension(upload) -> str:
     """The file's real type from its first bytes; refuses anything but PDF, PNG and JPEG."""
     if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
+        raise ValidationError(EVIDENCE_TOO_LARGE, code="too_large")
     head = upload.read(16)
     upload.seek(0)
     extension = next((ext for signature, ext in EVIDENCE_SIGNATURES.items() if head.startswith(signature)), None)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
+from portal.foundation.validators import validate_free_texts, validate_names
 
 StrOrPromise = str | Promise
 # The kinds of organisation whose services take referrals, and so the kinds consent may name. A
@@ -55,6 +56,8 @@ def name_key(*names: str) -> str:
 
 
 class Client(models.Model):
+    is_person_record = True  # audit events about it name it as their subject (portal.foundation.audit)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)
@@ -133,6 +136,11 @@ class Client(models.Model):
         self.country = self.prison.country
         self.name_key = name_key(self.first_name, self.last_name, self.other_names)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        validate_names(self, "first_name", "last_name", "other_names")
+        validate_free_texts(self, "contact_route", "risk_notes")
 
     @property
     def age(self) -> int:

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import AliasChoices, model_validator
 
 from cso_directory.models import OrganisationKind
+from portal.foundation.validators import LARGEST_ID, InputSchema, Name, RecordId
 from referrals.models import (
     PEOPLES_VERBS,
     Client,
@@ -56,18 +57,20 @@ class InputErrors(Schema):
 
 # A listing's filters are checked by the verbs' rules too: a value they refuse answers 400.
 READ_ERRORS: dict[int, Any] = {400: FieldErrors, 401: Detail, 404: Detail, 422: InputErrors}
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: Detail, 409: Detail}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: Detail, 409: Detail, 413: Detail}
 
 
 # Listings --------------------------------------------------------------------------------------
 
-
-class Paging(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1.")
-    per_page: int = Field(50, ge=1, le=200, description="Results per page.")
+MAX_PER_PAGE = 200
 
 
-class ClientFilters(Schema):
+class Paging(InputSchema):
+    page: int = Field(1, ge=1, le=LARGEST_ID // MAX_PER_PAGE, description="Page number, from 1.")
+    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Results per page.")
+
+
+class ClientFilters(InputSchema):
     """The parameters of the workspace's `ClientFilter`, which the API applies."""
 
     q: str | None = Field(None, description="Part of the reference or of a name, in any script.")
@@ -76,7 +79,39 @@ class ClientFilters(Schema):
     region: str | None = Field(None, description="ISO 3166-2 code of the region of return, e.g. KZ-ALA.")
 
 
-class ReferralFilters(Schema):
+class AccessLogFilters(InputSchema):
+    """The parameters of the workspace's `AccessLogFilter`, which the API applies."""
+
+    period_after: datetime.date | None = Field(None, description="Accesses on or after this date.")
+    period_before: datetime.date | None = Field(None, description="Accesses on or before this date.")
+    who: str | None = Field(None, max_length=150, description="Part of the user name of who accessed.")
+    action: str | None = Field(None, max_length=60, description="Start of the action, e.g. client.view or referral.")
+
+
+class AccessEventOut(Schema):
+    at: datetime.datetime
+    who: str | None = Field(None, description="User name; none when the portal itself acted.")
+    action: str
+    outcome: str
+    channel: str
+    ip: str | None
+    user_agent: str
+    object_type: str
+    object_id: str
+
+    @staticmethod
+    def resolve_who(event) -> str | None:
+        return event.actor.username if event.actor else None
+
+
+class AccessLogPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    items: list[AccessEventOut]
+
+
+class ReferralFilters(InputSchema):
     status: ReferralStatus | None = None
     overdue: bool | None = Field(None, description="Only sent referrals past (true) or within (false) their deadline.")
     client_id: uuid.UUID | None = None
@@ -85,11 +120,11 @@ class ReferralFilters(Schema):
 # Clients ---------------------------------------------------------------------------------------
 
 
-class ClientIn(Schema):
-    prison_id: int = Field(description="Page id of the prison holding the person.")
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    other_names: str = Field("", max_length=300)
+class ClientIn(InputSchema):
+    prison_id: RecordId = Field(description="Page id of the prison holding the person.")
+    first_name: Name = Field(min_length=1, max_length=100)
+    last_name: Name = Field(min_length=1, max_length=100)
+    other_names: Name = Field("", max_length=300)
     sex: Sex
     birth_date: datetime.date
     expected_release_date: datetime.date | None = None
@@ -104,12 +139,12 @@ class ClientIn(Schema):
 CLEARABLE_CLIENT_FIELDS = {"expected_release_date", "region_of_return", "mother_id"}
 
 
-class ClientPatch(Schema):
+class ClientPatch(InputSchema):
     """Only the fields sent are changed; `null` clears a field that may be empty (and only those)."""
 
-    first_name: str | None = Field(None, min_length=1, max_length=100)
-    last_name: str | None = Field(None, min_length=1, max_length=100)
-    other_names: str | None = Field(None, max_length=300)
+    first_name: Name | None = Field(None, min_length=1, max_length=100)
+    last_name: Name | None = Field(None, min_length=1, max_length=100)
+    other_names: Name | None = Field(None, max_length=300)
     sex: Sex | None = None
     birth_date: datetime.date | None = None
     expected_release_date: datetime.date | None = None
@@ -166,7 +201,7 @@ class ClientPage(Schema):
 # Needs and consent -----------------------------------------------------------------------------
 
 
-class NeedIn(Schema):
+class NeedIn(InputSchema):
     category: str = Field(description="Code of the pathway, e.g. housing.")
     priority: Priority = Priority.MEDIUM
     details: str = Field("", max_length=text_limit(Need, "details"))
@@ -188,7 +223,7 @@ class NeedOut(Schema):
         return need.category.name
 
 
-class ConsentIn(Schema):
+class ConsentIn(InputSchema):
     share_basic_profile: bool = True
     share_contact_route: bool = False
     share_needs_details: bool = False
@@ -211,17 +246,17 @@ class ConsentOut(Schema):
     recorded_at: datetime.datetime
 
 
-class ConsentWithdrawIn(Schema):
+class ConsentWithdrawIn(InputSchema):
     withdrawn_on: datetime.date | None = Field(None, description="Today when left out.")
 
 
 # Referrals -------------------------------------------------------------------------------------
 
 
-class ReferralIn(Schema):
+class ReferralIn(InputSchema):
     client_id: uuid.UUID
-    service_id: int = Field(description="Page id of the service in the directory.")
-    need_id: int | None = None
+    service_id: RecordId = Field(description="Page id of the service in the directory.")
+    need_id: RecordId | None = None
     note: str = Field("", max_length=text_limit(Referral, "note"))
 
 
@@ -232,9 +267,9 @@ else:
     TransitionAction = Literal[PEOPLES_VERBS]
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     action: TransitionAction
-    expected_version: int | None = Field(
+    expected_version: RecordId | None = Field(
         None, description="The version you saw; if the referral changed since, the answer is 409."
     )
     reason: DeclineReason | None = Field(None, description="Required to decline.")
@@ -360,5 +395,5 @@ class SuggestionOut(ReferableServiceOut):
     reasons: list[str] = Field(description="Why it fits, as the client's page says.")
 
 
-class ReferableServiceFilters(Schema):
-    organisation_id: int | None = None
+class ReferableServiceFilters(InputSchema):
+    organisation_id: RecordId | None = None

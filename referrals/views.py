@@ -5,6 +5,7 @@ the denial is audited); every change goes through a verb of referrals.actions. P
 a person are never cached.
 """
 
+import csv
 import uuid
 from collections.abc import Iterable
 from urllib.parse import urlencode
@@ -22,13 +23,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso_directory.models import Language, ServicePage
-from portal.foundation.audit import record_event
+from portal.foundation.audit import record_event, refused_writes_audited
+from portal.foundation.exports import spreadsheet_safe
 from portal.foundation.listing import paginate, query_without_page
 from portal.foundation.roles import Role
+from portal.foundation.uploads import upload_limit
+from portal.foundation.validators import record_ids
 from referrals.access import (
     AnyUser,
+    access_log_of,
+    clients_coordinated_by,
+    clients_overseen_by,
     clients_visible_to,
     get_client_for_user,
+    get_client_to_oversee,
     get_referable_service,
     get_referral_for_user,
     notifications_of,
@@ -55,8 +63,10 @@ from referrals.actions import (
     take_referral_step,
     withdraw_consent,
 )
-from referrals.filters import ClientFilter, InboxFilter
+from referrals.filters import AccessLogFilter, ClientFilter, InboxFilter
 from referrals.forms import (
+    EVIDENCE_MAX_BYTES,
+    EVIDENCE_TOO_LARGE,
     ClientForm,
     ConsentForm,
     NeedForm,
@@ -130,6 +140,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
@@ -183,8 +194,56 @@ def render_client_page(
         "directory_query": directory_query_for(client),
         "need_form": need_form or NeedForm(),
         "consent_form": consent_form or ConsentForm(initial={"given_on": timezone.localdate()}),
+        "may_see_access_log": clients_overseen_by(request.user).filter(pk=client.pk).exists(),
     }
     return render(request, "referrals/client_detail.html", context, status=status)
+
+
+# Who accessed a client's records ------------------------------------------------------------------
+
+ACCESS_LOG_COLUMNS = ("at", "who", "action", "outcome", "channel", "ip", "user_agent", "object_type", "object_id")
+
+
+def access_log_row(event) -> list:
+    """One event as inspectors read it; every cell spreadsheet-safe (a user agent is anyone's text)."""
+    who = event.actor.username if event.actor else ""
+    values = (event.at.isoformat(), who, event.action, event.outcome, event.channel, event.ip or "", event.user_agent)
+    return [spreadsheet_safe(value) for value in (*values, event.object_type, event.object_id)]
+
+
+def access_log_csv(client: Client, events: QuerySet) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-log-{client.reference}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(ACCESS_LOG_COLUMNS)
+    writer.writerows(access_log_row(event) for event in events.iterator())
+    return response
+
+
+@login_required
+@never_cache
+@require_GET
+def access_log(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Who accessed the client's records, when, from where and how; as a page or, with
+    `?format=csv`, as a spreadsheet for inspectors. Reading it is audited like any access."""
+    exporting = request.GET.get("format") == "csv"
+    action = "client.access_log.export" if exporting else "client.access_log.view"
+    client = get_client_to_oversee(request.user, pk, action=action)
+    log_filter = AccessLogFilter(request.GET or None, queryset=access_log_of(client))
+    events = log_filter.qs if log_filter.is_bound and log_filter.is_valid() else access_log_of(client)
+    if log_filter.is_bound and not log_filter.is_valid():
+        events = events.none()  # a filter that cannot be applied shows its error, never the whole log
+    if exporting:
+        return access_log_csv(client, events)
+    context = {
+        "client": client,
+        "filter": log_filter,
+        "form": log_filter.form,
+        "page_obj": paginate(request, events),
+        "query_string": query_without_page(request),
+        "may_export_everything": clients_coordinated_by(request.user).filter(pk=client.pk).exists(),
+    }
+    return render(request, "referrals/access_log.html", context)
 
 
 def directory_query_for(client: Client) -> str:
@@ -196,6 +255,7 @@ def directory_query_for(client: Client) -> str:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -203,12 +263,17 @@ def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = NeedForm(request.POST)
     if not form.is_valid():
         return render_client_page(request, client, status=400, need_form=form)
-    set_need(request.user, client, **form.cleaned_data)
+    try:
+        set_need(request.user, client, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render_client_page(request, client, status=400, need_form=form)
     messages.success(request, _("The need was saved."))
     return redirect("referrals:client_detail", pk=client.pk)
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpResponse:
@@ -218,7 +283,9 @@ def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpRespon
     return redirect("referrals:client_detail", pk=client.pk)
 
 
+@upload_limit(EVIDENCE_MAX_BYTES, EVIDENCE_TOO_LARGE)
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -237,6 +304,7 @@ def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID) -> HttpResponse:
@@ -294,6 +362,7 @@ def send_referrals(
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -385,6 +454,7 @@ def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_POST
 def referral_transition(request: HttpRequest, pk: uuid.UUID, verb: str) -> HttpResponse:
@@ -442,11 +512,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refused_writes_audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        chosen = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+        chosen = record_ids(request.POST.getlist("notification"))
         mark_notifications_read(request.user, None if "all" in request.POST else chosen)
         return redirect("referrals:notifications")
     page = paginate(request, notifications_of(request.user).select_related("referral__service"))

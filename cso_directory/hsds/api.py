@@ -14,12 +14,13 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 from pydantic import Field
 
 from cso_directory.hsds import serialise
 from cso_directory.models import Attribute, OrganisationPage, ServiceAtLocation, ServicePage
+from portal.foundation.validators import LARGEST_ID, InputSchema
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -33,12 +34,12 @@ api = NinjaAPI(
 )
 
 
-class Paging(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1.")
+class Paging(InputSchema):
+    page: int = Field(1, ge=1, le=LARGEST_ID // MAX_PER_PAGE, description="Page number, from 1.")
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Results per page.")
 
 
-class ServiceFilters(Schema):
+class ServiceFilters(InputSchema):
     search: str | None = Field(None, description="Full-text search.")
     taxonomy_term_id: uuid.UUID | None = Field(None, description="Only services with this taxonomy term.")
     taxonomy_id: uuid.UUID | None = Field(None, description="Only services with a term of this taxonomy.")
@@ -46,7 +47,11 @@ class ServiceFilters(Schema):
     modified_after: datetime | None = Field(None, description="Only services modified at or after this time.")
 
 
-class TermFilters(Schema):
+class Search(InputSchema):
+    search: str | None = Field(None, description="Full-text search.")
+
+
+class TermFilters(InputSchema):
     search: str | None = Field(None, description="Full-text search.")
     taxonomy_id: uuid.UUID | None = Field(None, description="Only terms of this taxonomy.")
     parent_id: uuid.UUID | None = Field(None, description="Only children of this term.")
@@ -75,10 +80,10 @@ def get_service(request, id: uuid.UUID) -> dict[str, Any]:
 
 
 @api.get("/organizations", summary="Organisations, paged")
-def list_organisations(request, paging: Query[Paging], search: str | None = None) -> dict[str, Any]:
+def list_organisations(request, paging: Query[Paging], query: Query[Search]) -> dict[str, Any]:
     organisations = serialise.public_organisations()
-    if search:
-        organisations = organisations.filter(pk__in=search_matches(OrganisationPage, search))
+    if query.search:
+        organisations = organisations.filter(pk__in=search_matches(OrganisationPage, query.search))
     return paged(organisations.order_by("title", "hsds_id"), paging, serialise.organization_fields)
 
 
@@ -109,10 +114,10 @@ def get_service_at_location(request, id: uuid.UUID) -> dict[str, Any]:
 
 
 @api.get("/taxonomies", summary="Taxonomies, paged")
-def list_taxonomies(request, paging: Query[Paging], search: str | None = None) -> dict[str, Any]:
+def list_taxonomies(request, paging: Query[Paging], query: Query[Search]) -> dict[str, Any]:
     taxonomies = serialise.public_taxonomies()
-    if search:
-        taxonomies = taxonomies.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    if query.search:
+        taxonomies = taxonomies.filter(Q(name__icontains=query.search) | Q(description__icontains=query.search))
     return paged(taxonomies.order_by("name", "id"), paging, serialise.taxonomy)
 
 

@@ -14,6 +14,7 @@ from django.db import models
 
 from cso_directory.hsds import serialise
 from cso_directory.hsds.tables import MODELLED_FIELDS, MODELS, TABLE_FILES, flatten, model_field_name
+from portal.foundation.exports import spreadsheet_safe
 
 CSV_DIRECTORY = "csv"
 # Frictionless Data field types, by model field class (checked in order: subclasses first).
@@ -81,10 +82,11 @@ def flattened_tables(documents: dict[tuple[str, str], list[dict[str, Any]]]) -> 
 
 
 def csv_cell(value: Any) -> Any:
-    """Whole numbers without a decimal point, as HSDS's own CSV files write them."""
+    """Whole numbers without a decimal point, as HSDS's own CSV files write them; text that a
+    spreadsheet would run as a formula is written as text (`import_hsds` reads it back as it was)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value
+    return spreadsheet_safe(value)
 
 
 def resource(table: str) -> dict[str, Any]:

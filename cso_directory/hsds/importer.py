@@ -4,9 +4,15 @@ envelope) and CSV datapackages, into the directory.
 Everything is read and merged first, then written in one transaction: any bad record stops the
 import with an error naming the file, the record and the field, and leaves the database as it
 was. Records are matched on their HSDS id, so importing the same data twice changes nothing.
-Organisations become pages in the directory of their country, services pages of their
-organisation, both published with a revision. What the portal does not model is counted in
-the report, never dropped silently.
+
+An import is for the CSO listings of one country: a record naming a prison, a probation office
+or any other organisation that is not a CSO of that country (or a service, location or detail of
+one), or an organisation whose address is in another portal country, refuses the whole import
+and is listed. Organisations become pages in the country's directory, services pages of their
+organisation; each change is saved as a revision and submitted to the country's approval
+workflow, unless `publish` (for the country's coordinators and superusers) publishes it at once,
+bypassing moderation. What the portal does not model is counted in the report, never dropped
+silently.
 """
 
 import csv
@@ -19,11 +25,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from anyascii import anyascii
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 from wagtail.models import Page
 
+from cso_directory.access import managed_countries
 from cso_directory.hsds.tables import (
     CATEGORY_LINK_TYPE,
     LINKS,
@@ -37,6 +46,7 @@ from cso_directory.hsds.tables import (
     model_field_name,
 )
 from cso_directory.models import (
+    Attribute,
     CountryDirectoryPage,
     OrganisationKind,
     OrganisationPage,
@@ -46,6 +56,8 @@ from cso_directory.models import (
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from cso_directory.site_tree import ensure_directory_tree
 from portal.foundation.countries import Country
+from portal.foundation.exports import from_spreadsheet_safe
+from portal.foundation.validators import validate_free_text
 
 DETAIL_TABLES = (
     "location",
@@ -61,6 +73,10 @@ DETAIL_TABLES = (
 DESCRIBED_TABLES = ("organization", "service", "location", "service_at_location")
 JSON_SUFFIXES = ("_full", "_list")
 PROGRESS_EVERY = 100
+PAGE_TABLES = {OrganisationPage: "organization", ServicePage: "service"}
+# The HSDS links by which a record names another (an attribute's `link_id` names any record).
+SCOPE_LINKS = (*LINKS, "link_id")
+REFUSED_SHOWN = 20
 
 Progress = Callable[[str], None]
 
@@ -145,8 +161,18 @@ def section(title: str, counts: Counter[tuple[str, str]], note: Callable[[str], 
     return [title] + [f"  {table}{note(table)} → {name} → {count}" for (table, name), count in sorted(counts.items())]
 
 
-def import_hsds(path: Path, *, country: str | None = None, progress: Progress = lambda line: None) -> ImportReport:
-    """Import the HSDS file, or every .json and .csv file of the directory, at `path`."""
+def import_hsds(
+    path: Path,
+    *,
+    country: str,
+    user: User | None = None,
+    publish: bool = False,
+    progress: Progress = lambda line: None,
+) -> ImportReport:
+    """Import the HSDS file, or every .json and .csv file of the directory, at `path`, into the
+    CSO listings of `country`: as changes submitted for approval, or published at once by `user`."""
+    if publish:
+        require_publisher(user, country)
     dataset = read_dataset(path)
     report = ImportReport(
         conflicts=Counter((table, name) for table, name, _record_id in dataset.conflicts),
@@ -154,8 +180,17 @@ def import_hsds(path: Path, *, country: str | None = None, progress: Progress = 
     )
     count_unmodelled(dataset, report)
     with transaction.atomic():
-        Importer(dataset, report, country, progress).run()
+        refuse_records_out_of_scope(dataset, country)
+        Importer(dataset, report, country, progress, user=user, publish=publish).run()
     return report
+
+
+def require_publisher(user: User | None, country: str) -> None:
+    """Publishing without moderation is for the country's national coordinators and superusers."""
+    if user is None or country not in managed_countries(user):
+        raise HsdsImportError(
+            "--publish", f"bypasses moderation: only a national coordinator of {country} or a superuser may use it"
+        )
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -183,10 +218,16 @@ def read_dataset(path: Path) -> Dataset:
 
 
 def read_csv(file: Path, dataset: Dataset) -> None:
+    """A CSV table; a cell the export wrote as text (spreadsheet-safe: '=...) gets its value back."""
     table = table_of_file(file.name, file.name)
-    with file.open(encoding="utf-8-sig", newline="") as stream:
-        for row in csv.DictReader(stream):
-            dataset.add(table, row, file.name)
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as stream:
+            for row in csv.DictReader(stream):
+                if None in row:
+                    raise HsdsImportError(file.name, "a row has more cells than the header names")
+                dataset.add(table, {name: from_spreadsheet_safe(value) for name, value in row.items()}, file.name)
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise HsdsImportError(file.name, f"not a valid CSV file: {error}") from None
 
 
 def read_json(file: Path, dataset: Dataset) -> None:
@@ -194,6 +235,8 @@ def read_json(file: Path, dataset: Dataset) -> None:
         document = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise HsdsImportError(file.name, f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise HsdsImportError(file.name, "the JSON is nested too deeply to be HSDS") from None
     if is_tabular_envelope(document):
         for file_name, rows in document.items():
             add_records(dataset, table_of_file(file_name, file.name), rows, file.name)
@@ -220,6 +263,8 @@ def add_records(dataset: Dataset, table: str, records: Any, source: str) -> None
                 dataset.add(row_table, row, source)
     except NestingError as error:
         raise HsdsImportError(source, str(error), error.record_id, error.field) from None
+    except RecursionError:
+        raise HsdsImportError(source, "the records are nested too deeply to be HSDS") from None
 
 
 def table_of_file(file_name: str, source: str) -> str:
@@ -267,13 +312,90 @@ def count_unmodelled(dataset: Dataset, report: ImportReport) -> None:
             report.unmodelled.update((table, name) for name in record.values if name not in kept)
 
 
+# Scope --------------------------------------------------------------------------------------
+
+
+def refuse_records_out_of_scope(dataset: Dataset, country: str) -> None:
+    """Refuse the import, listing every record that is, or names, a listing outside the CSO
+    listings of `country`: a prison's, a probation office's, another country's, or a detail of one."""
+    outside = ids_outside_scope(country)
+    refused = [
+        f"{record.source}, record {record_id} ({table})"
+        for table, records in dataset.tables.items()
+        for record_id, record in records.items()
+        if named_ids(record_id, record) & outside
+    ]
+    if refused:
+        shown = "; ".join(refused[:REFUSED_SHOWN]) + ("; …" if len(refused) > REFUSED_SHOWN else "")
+        message = (
+            f"{len(refused)} records would change listings that are not CSO listings of {country} "
+            f"(prisons, probation offices, other kinds of organisation, other countries): {shown}"
+        )
+        raise HsdsImportError("import", message)
+
+
+def named_ids(record_id: uuid.UUID, record: Record) -> set[uuid.UUID]:
+    """The record's own id and every id it links to."""
+    linked = {record.values.get(name) for name in SCOPE_LINKS}
+    return {record_id} | {parsed for value in linked if (parsed := loose_uuid(value)) is not None}
+
+
+def loose_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def ids_outside_scope(country: str) -> set[uuid.UUID]:
+    """The HSDS ids of every record the portal holds outside the CSO listings of `country`."""
+    organisations = OrganisationPage.objects.exclude(kind=OrganisationKind.CSO, country=country)
+    outside: dict[type[models.Model], QuerySet] = {
+        OrganisationPage: organisations,
+        ServicePage: ServicePage.objects.filter(organisation__in=organisations),
+    }
+    for table in DETAIL_TABLES:
+        model = MODELS[table]
+        links = links_to(model, outside)
+        outside[model] = model._default_manager.filter(links) if links else model._default_manager.none()
+    ids = {
+        hsds_id
+        for model, rows in outside.items()
+        for hsds_id in rows.values_list("hsds_id" if issubclass(model, Page) else "pk", flat=True)
+    }
+    return ids | set(Attribute.objects.filter(link_id__in=ids).values_list("pk", flat=True))
+
+
+def links_to(model: type[models.Model], outside: dict[type[models.Model], QuerySet]) -> Q | None:
+    """Rows of `model` linked to any of the rows `outside` holds, per linked model."""
+    query = None
+    for model_field in model._meta.concrete_fields:
+        related = model_field.related_model
+        if isinstance(related, type) and related in outside:
+            link = Q(**{f"{model_field.name}__in": outside[related]})
+            query = link if query is None else query | link
+    return query
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
 class Importer:
-    def __init__(self, dataset: Dataset, report: ImportReport, country: str | None, progress: Progress):
+    def __init__(
+        self,
+        dataset: Dataset,
+        report: ImportReport,
+        country: str,
+        progress: Progress,
+        *,
+        user: User | None,
+        publish: bool,
+    ):
         self.dataset, self.report, self.country, self.progress = dataset, report, country, progress
+        self.user, self.publish = user, publish
         self.pages_to_publish: dict[type[Page], set[uuid.UUID]] = {OrganisationPage: set(), ServicePage: set()}
+        # Pages that were live before, changed in their latest revision only, until approved.
+        self.drafts: dict[uuid.UUID, Page] = {}
         self.service_terms: dict[uuid.UUID, dict[str, list[TaxonomyTerm]]] = defaultdict(lambda: defaultdict(list))
 
     def run(self) -> None:
@@ -322,10 +444,14 @@ class Importer:
         self.pages_to_publish[OrganisationPage].add(hsds_id)
         page = OrganisationPage.objects.filter(hsds_id=hsds_id).first()
         if page is not None:
-            update_page(page, values)
+            self.update_page(page, values)
             return False
-        country_page = CountryDirectoryPage.objects.get(country=self.country_of(hsds_id, record))
-        add_page(country_page, OrganisationPage(hsds_id=hsds_id, kind=OrganisationKind.CSO, **values))
+        country = self.country_of(hsds_id, record)
+        if country != self.country:
+            message = f"its address is in {country}: an import for {self.country} does not change {country}'s listings"
+            raise HsdsImportError(record.source, message, hsds_id, "country")
+        country_page = CountryDirectoryPage.objects.get(country=country)
+        self.add_page(country_page, OrganisationPage(hsds_id=hsds_id, kind=OrganisationKind.CSO, **values))
         return True
 
     def save_service(self, hsds_id: uuid.UUID, record: Record, values: dict[str, Any]) -> bool:
@@ -333,13 +459,30 @@ class Importer:
         organisation = OrganisationPage.objects.get(hsds_id=values.pop("organisation_id"))
         page = ServicePage.objects.filter(hsds_id=hsds_id).first()
         if page is None:
-            add_page(organisation, ServicePage(hsds_id=hsds_id, **values))
+            self.add_page(organisation, ServicePage(hsds_id=hsds_id, **values))
             return True
         if page.organisation_id != organisation.pk:
             message = f"the portal has this service under organisation {page.organisation.hsds_id}"
             raise HsdsImportError(record.source, message, hsds_id, "organization_id")
-        update_page(page, values)
+        self.update_page(page, values)
         return False
+
+    def add_page(self, parent: Page, page: Page) -> None:
+        """A new page: live at once when publishing, else a draft until approved."""
+        page.slug = free_slug(parent, page.title, page.hsds_id)
+        page.live = self.publish
+        parent.add_child(instance=page)
+
+    def update_page(self, page: Page, values: dict[str, Any]) -> None:
+        """Publishing changes the page itself; otherwise its latest revision, which waits for approval."""
+        if not self.publish:
+            page = self.drafts.setdefault(page.hsds_id, page.get_latest_revision_as_object())
+        for name, value in values.items():
+            setattr(page, name, value)
+        if self.publish:
+            page.save()
+        else:
+            page.full_clean()
 
     def country_of(self, organisation_id: uuid.UUID, record: Record) -> str:
         """The first portal country among the organisation's addresses, else the --country option."""
@@ -390,13 +533,29 @@ class Importer:
         return found
 
     def publish_pages(self) -> None:
+        """Save each page's revision, and publish it or submit it to the country's approval workflow."""
         for model, hsds_ids in self.pages_to_publish.items():
             pages = model.objects.filter(hsds_id__in=hsds_ids)
-            self.progress(f"publishing {len(hsds_ids)} {model._meta.verbose_name_plural}")
+            verb = "publishing" if self.publish else "submitting for approval"
+            self.progress(f"{verb} {len(hsds_ids)} {model._meta.verbose_name_plural}")
             for page in pages:
+                page = self.drafts.get(page.hsds_id) or (page if self.publish else page.get_latest_revision_as_object())
                 for vocabulary, terms in self.service_terms.get(page.hsds_id, {}).items():
                     getattr(page, vocabulary).add(*terms)
-                page.save_revision().publish()
+                revision = self.save_revision(model, page)
+                if self.publish:
+                    revision.publish(user=self.user)
+                else:
+                    submit_for_approval(page, self.user)
+
+    def save_revision(self, model: type[Page], page: Page):
+        """The page's revision, validated as a page: a refused value names the record and its HSDS field."""
+        try:
+            return page.save_revision(user=self.user)
+        except ValidationError as error:
+            table = PAGE_TABLES[model]
+            record = self.dataset.records(table).get(page.hsds_id) or Record(table, {})
+            raise validation_error(table, page.hsds_id, record, error) from None
 
     def records(self, table: str) -> Iterable[tuple[uuid.UUID, Record]]:
         return self.dataset.records(table).items()
@@ -449,6 +608,8 @@ def clean_value(table: str, record_id: uuid.UUID, record: Record, name: str) -> 
     if raw is None:
         raw = None if model_field.null else ""
     try:
+        if isinstance(raw, str):
+            validate_free_text(raw)
         return model_field.clean(raw, None)
     except ValidationError as error:
         raise HsdsImportError(record.source, " ".join(error.messages), record_id, name) from None
@@ -473,15 +634,13 @@ def portal_vocabulary(term: TaxonomyTerm, link_type: str) -> str | None:
     return None
 
 
-def add_page(parent: Page, page: Page) -> None:
-    page.slug = free_slug(parent, page.title, page.hsds_id)
-    parent.add_child(instance=page)
-
-
-def update_page(page: Page, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(page, name, value)
-    page.save()
+def submit_for_approval(page: Page, user: User | None) -> None:
+    """Start the page's approval workflow (its country's), unless the page already waits in it."""
+    workflow = page.get_workflow()
+    if workflow is None:
+        raise HsdsImportError("import", f"{page.title} has no approval workflow: pass --publish to publish it")
+    if not page.workflow_in_progress:
+        workflow.start(page, user)
 
 
 def free_slug(parent: Page, title: str, hsds_id: uuid.UUID) -> str:

@@ -22,3 +22,10 @@ def is_plain_number(text: str) -> bool:
     except ValueError:
         return False
     return text.strip() == text
+
+
+def from_spreadsheet_safe(value: Any) -> Any:
+    """The value `spreadsheet_safe` was given, for an import reading back what an export wrote."""
+    if isinstance(value, str) and value.startswith("'") and spreadsheet_safe(value[1:]) == value:
+        return value[1:]
+    return value

@@ -50,7 +50,11 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Decision.choices, default=Decision.ALLOWED)
     ip = models.GenericIPAddressField(_("IP address"), null=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True, default="")
     channel = models.CharField(_("channel"), max_length=20)
+    # The person whose record the event touched, when it touched one: who viewed a client's record
+    # is then one indexed lookup, whatever record of theirs was read or written.
+    subject_id = models.CharField(_("person"), max_length=64, blank=True, default="", db_index=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:

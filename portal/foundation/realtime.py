@@ -3,10 +3,13 @@ cannot reach Redis is logged and dropped: clients catch up from the database whe
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from channels.security.websocket import WebsocketDenier
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -16,6 +19,13 @@ CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_LARGE = 1009  # RFC 6455 "message too big"
+MAX_FRAME_BYTES = 1024 * 1024  # daphne refuses bigger frames itself; this holds under any server
+
+
+def frame_too_large(text_data: str | None, bytes_data: bytes | None) -> bool:
+    size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+    return size > MAX_FRAME_BYTES
 
 
 def user_group(user_id: int) -> str:
@@ -48,3 +58,41 @@ class EventConsumer(AsyncWebsocketConsumer):
         kind = message["type"]
         if kind.startswith("websocket.") or kind in self.handled_events:
             await super().dispatch(message)
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_key(origin: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the default port spelled out; None for anything else."""
+    try:
+        parts = urlsplit(origin.strip().lower())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.path or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def allowed_origin(origin: str | None) -> bool:
+    """Exactly one of settings.WEBSOCKET_ALLOWED_ORIGINS: same scheme, host and port; no Origin is refused."""
+    key = origin_key(origin) if origin is not None else None
+    return key is not None and key in {origin_key(allowed) for allowed in settings.WEBSOCKET_ALLOWED_ORIGINS}
+
+
+class StrictOriginValidator:
+    """Refuses, before accept, a WebSocket whose Origin header is not an allowed full origin.
+
+    Channels' AllowedHostsOriginValidator compares the host name only: a page on another scheme or
+    port of the same host (a plain-http service, a test server) could open the portal's sockets.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        origins = [value for name, value in scope.get("headers", []) if name == b"origin"]
+        if len(origins) == 1 and allowed_origin(origins[0].decode("latin1")):
+            return await self.application(scope, receive, send)
+        return await WebsocketDenier()(scope, receive, send)

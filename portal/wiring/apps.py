@@ -11,3 +11,4 @@ class WiringConfig(AppConfig):
         from portal.foundation.navigation import register_link
 
         register_link("client", _("Case notes"), "aftercare:case_notes")
+        register_link("subject_access", _("Download everything held (subject access)"), "aftercare:subject_access")

@@ -9,17 +9,19 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from accounts.sessions import SessionBoundConsumer
 from portal.foundation.realtime import (
     CLOSE_BAD_MESSAGE,
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
+    CLOSE_TOO_LARGE,
     CLOSE_UNAUTHENTICATED,
-    EventConsumer,
+    frame_too_large,
     user_group,
 )
 
 
-class UserEventsConsumer(EventConsumer):
+class UserEventsConsumer(SessionBoundConsumer):
     """A signed-in user's own events at /ws/me/: new referrals for their inbox, alerts. Ids only, no person data."""
 
     handled_events = frozenset({"referral.new", "alert.new", "access.changed"})
@@ -35,14 +37,16 @@ class UserEventsConsumer(EventConsumer):
         self.group = user_group(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.watch_session()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await super().disconnect(code)
 
     async def receive(self, text_data=None, bytes_data=None):
         """The browser has nothing to say on this socket."""
-        await self.close(code=CLOSE_BAD_MESSAGE)
+        await self.close(code=CLOSE_TOO_LARGE if frame_too_large(text_data, bytes_data) else CLOSE_BAD_MESSAGE)
 
     async def referral_new(self, event):
         await self.send(
@@ -55,6 +59,8 @@ class UserEventsConsumer(EventConsumer):
     async def access_changed(self, event):
         if not await self.is_active():
             await self.close(code=CLOSE_FORBIDDEN)
+        else:
+            await super().access_changed(event)
 
     @database_sync_to_async
     def is_active(self) -> bool:

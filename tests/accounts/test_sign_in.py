@@ -105,7 +105,9 @@ def test_a_known_address_gets_a_reset_link_that_lets_the_person_choose_a_passwor
         {"new_password1": "another-long-password-2", "new_password2": "another-long-password-2"},
     )
     assert saved["Location"] == "/accounts/reset/done/"
-    assert client.login(username="staff", password="another-long-password-2")
+    signed_in = client.post("/accounts/login/", {"username": "staff", "password": "another-long-password-2"})
+    assert signed_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="staff").pk)
 
 
 def test_an_unknown_address_sends_nothing_yet_answers_the_same(client, organisations):

@@ -77,15 +77,16 @@ def server_environment(redis_url: str | None) -> dict[str, str]:
 
 def start_daphne(environment: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603 - our own executable and arguments
             [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "portal.wiring.asgi:application"],
             cwd=settings.BASE_DIR,
-            env=environment,
+            env=environment | {"BASE_URL": base_url},  # its own origin is the one its sockets accept
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    return process, f"http://127.0.0.1:{port}"
+    return process, base_url
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,8 +79,11 @@ def assert_page(body, *, total_items: int, per_page: int, page_number: int = 1) 
 
 @pytest.fixture
 def examples():
-    """The official examples, imported into Kazakhstan's directory."""
-    call_command("import_hsds", str(HSDS / "examples"), "--country", "KZ", stdout=StringIO())
+    """The official examples, imported into Kazakhstan's directory and published by a superuser."""
+    User.objects.create_superuser("importer")
+    call_command(
+        "import_hsds", str(HSDS / "examples"), "--country", "KZ", "--publish", "--as", "importer", stdout=StringIO()
+    )
 
 
 @pytest.fixture
@@ -328,3 +332,11 @@ def test_services_filter_by_organisation_term_modification_and_search(client, or
     assert names("search=nothing+like+this") == []
     assert welding.organisation == other
     assert OrganisationPage.objects.count() == 2
+
+
+@pytest.mark.parametrize("query", ["page=1180591620717411303424", "search=%00", "search=a%00b&per_page=5"])
+@pytest.mark.parametrize("listing", ["services", "organizations", "taxonomies", "taxonomy_terms"])
+def test_a_page_beyond_64_bits_or_a_nul_in_a_search_is_a_422(client, listing, query):
+    response = client.get(f"/api/hsds/{listing}?{query}")
+
+    assert response.status_code == 422, response.content

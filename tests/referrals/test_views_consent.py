@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, encode_multipart
 
 from portal.foundation.models import AuditEvent
 from referrals.models import Consent
+from tests.referrals.api_cast import signed_in
 from tests.referrals.conftest import give_consent, new_client
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,20 @@ def test_others_cannot_record_or_withdraw_consent(client, cast, person):
     consent.refresh_from_db()
     assert consent.in_force
     assert Consent.objects.count() == 1
+
+
+def test_evidence_over_the_limit_is_refused_with_413_before_the_body_is_read(cast, person):
+    http = signed_in(cast.social_worker)  # with the CSRF check on, which would read the form first
+    evidence = SimpleUploadedFile("form.pdf", b"%PDF-1.7\n" + b"0" * (30 * 1024 * 1024), "application/pdf")
+    body = encode_multipart(BOUNDARY, consent_data(evidence=evidence))
+
+    response = http.generic(
+        "POST", f"/clients/{person.pk}/consents/", body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
+    )
+
+    assert response.status_code == 413
+    assert "larger than 5 MB" in response.content.decode()
+    request = response.wsgi_request
+    assert not hasattr(request, "_body") and not hasattr(request, "_files")
+    assert request._stream._pos == 0  # not one byte of the body was read
+    assert not Consent.objects.exists()
