@@ -127,6 +127,18 @@ PAGES: dict[str, dict[str, int | str]] = {
     "aftercare:caseload": signed_in(),
     "aftercare:alert_list": signed_in(),
     "aftercare:alerts_mark_read": signed_in(405),
+    # Who viewed a record: for the client's supervisors and coordinators.
+    "referrals:access_log": only(("supervisor", "coordinator")),
+    # Everything held about one client: for coordinators.
+    "aftercare:subject_access": only(("coordinator",)),
+    # The user's own security: second factor, recovery codes, personal API tokens.
+    "two_factor_verify": signed_in(302),  # no device yet: to the set-up
+    "two_factor_setup": signed_in(),
+    "two_factor_recovery_codes": signed_in(),
+    "account_security": signed_in(),
+    "new_recovery_codes": public(405),  # POST only
+    "account_tokens": signed_in(),
+    "account_token_revoke": signed_in(405),
 }
 
 # Wagtail's admin, by URL name pattern (first match): only editors and coordinators enter it;
@@ -146,7 +158,7 @@ ADMIN: dict[str, dict[str, int | str]] = {
     "wagtailadmin_error_test": admin(500),  # Wagtail's deliberate error page (/admin/failwhale/)
     "wagtailadmin_logout": admin(405),  # sign-out is a POST
     "wagtailadmin_login": public(),
-    "wagtailadmin_password_reset*": public(),
+    "wagtailadmin_password_reset*": public(404),  # closed: one reset flow for everyone, /accounts/password_reset/
     "wagtailadmin_javascript_catalog": public(),
     "wagtailadmin_sprite": public(),  # the icons
     "wagtailadmin_api:*:find": admin(404),
@@ -169,6 +181,7 @@ ADMIN: dict[str, dict[str, int | str]] = {
     "wagtail_bulk_action": admin(302),
     "wagtailsettings:*": admin(302),
     "cso_directory_service_capacity": admin(302),
+    "cso_directory_membership_request_*": admin(302),
 }
 
 # Every operation of both APIs, by operationId. Unsafe operations are sent the body BODIES gives
@@ -209,6 +222,8 @@ API: dict[str, dict[str, int | str]] = {
     "referrals_api_list_prisons": api_rule(default=200),
     "aftercare_api_list_notes": api_for(TEAM),
     "aftercare_api_add_note": api_for(TEAM, 201),
+    "referrals_api_list_access_log": api_for(("supervisor", "coordinator")),
+    "aftercare_api_subject_access": api_for(("coordinator",)),
     "aftercare_api_handover": api_for(HOLDER, 400, officer=403, supervisor=403),  # handed over already
     "cso_directory_hsds_api_get_service_at_location": public(404),  # the cast's service has no location
     "cso_directory_hsds_api_*": public(),
@@ -251,6 +266,7 @@ def ids_of(cast: Cast) -> dict[str, Callable[[], Any]]:
         "consents": lambda: cast.consent.pk,
         "goals": lambda: cast.goal.pk,
         "check-ins": lambda: cast.check_in.pk,
+        "tokens": lambda: 1,  # no token: the revoke form is a POST
         "services": lambda: cast.service.hsds_id,
         "organizations": lambda: cast.cso.hsds_id,
         "service_at_locations": lambda: ServiceAtLocation.objects.values_list("pk", flat=True).first() or uuid.uuid4(),
@@ -419,7 +435,7 @@ def test_admin_sample(cast, route):
     assert not problems, "\n".join(problems)
 
 
-GENERIC = {"int": "1", "uuid": str(uuid.UUID(int=1)), "path": "x", "str": "x", "slug": "x"}
+GENERIC = {"int": "1", "id": "1", "uuid": str(uuid.UUID(int=1)), "path": "x", "str": "x", "slug": "x"}
 
 
 def generic_path(template: str) -> str:
@@ -629,7 +645,7 @@ def test_person_routes_carry_opaque_ids_only():
     named = [
         (template, parameter)
         for template, parameter in parameters
-        if not re.fullmatch(r"<(uuid|int):\w+>|\{(\w+_)?id\}", parameter)
+        if not re.fullmatch(r"<(uuid|int|id):\w+>|\{(\w+_)?id\}", parameter)
         and (re.sub(r"[<>{}]|\w+:", "", parameter) not in NOT_IDS)
     ]
     assert named == []
