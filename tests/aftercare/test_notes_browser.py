@@ -97,6 +97,21 @@ def test_a_live_note_below_the_fold_gets_a_visible_notice_that_leads_to_it(page)
         expect(notice).not_to_be_visible()
 
 
+def test_markup_in_a_note_shows_as_text_and_never_runs_as_loaded_and_live(page):
+    team = build_team()
+    markup = '<img src=x onerror="window.ran=1"><script>window.ran=1</script><a href="javascript:window.ran=1">x</a>'
+    loaded = add_case_note(team.officer, team.client, body=f"Loaded {markup}")
+    with asgi_servers(1) as (server,):
+        open_notes(page, server, team.social_worker, team.client)
+        live = elsewhere(add_case_note, team.officer, team.client, body=f"Live {markup}")
+
+        for note, word in ((loaded, "Loaded"), (live, "Live")):
+            body = page.locator(f"#note-{note.pk} [data-slot=body]")
+            expect(body).to_have_text(f"{word} {markup}", timeout=WAIT_MS)
+            expect(body.locator("img, script, a")).to_have_count(0)
+        assert page.evaluate("window.ran") is None
+
+
 def test_a_live_note_shows_its_time_in_the_format_of_the_notes_the_page_came_with(page):
     team = build_team()
     CaseNote.objects.filter(pk=team.team_note.pk).update(created_at=NOON)
