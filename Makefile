@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check
 
-.PHONY: demo test lock
+.PHONY: demo test lock messages
 .DELETE_ON_ERROR:
 
 demo: export PORTAL_ENV = demo
@@ -39,3 +39,13 @@ lock: | $(BIN)/python
 	$(PIP_INSTALL) 'uv>=0.13,<0.14'
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header --annotation-style line -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header --annotation-style line -o requirements-test.lock
+
+# After changing user-facing text: bring every catalogue in locale/ up to date with the code, translate
+# the new entries (docs/glossary.md keeps the terms), then run this again to compile them.
+# The compiled .mo files are committed, so a fresh clone needs no gettext; tests/portal/test_catalogues.py
+# fails while a catalogue lacks a message, holds an untranslated or fuzzy one, or is not compiled.
+MESSAGES_IGNORE := .venv var tests benchmarks node_modules
+messages: export PORTAL_ENV = demo
+messages: $(VENV)/installed
+	$(BIN)/python manage.py makemessages --all --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))
+	$(BIN)/python manage.py compilemessages $(addprefix --ignore=,$(MESSAGES_IGNORE))

@@ -3,7 +3,7 @@
 #
 #   scripts/test-services.sh COMMAND [ARG...]
 #
-# Installs redis-server, chromium and postgresql with apt-get when they are missing.
+# Installs redis-server, chromium, postgresql and gettext (msgfmt) with apt-get when they are missing.
 # COMMAND gets PORTAL_ENV=test, DATABASE_URL and REDIS_URL; the script exits with its status.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ postgres_bin_dir() {
 install_missing_packages() {
 	local missing=()
 	command -v redis-server >/dev/null || missing+=(redis-server)
+	command -v msgfmt >/dev/null || missing+=(gettext)
 	command -v chromium >/dev/null || missing+=(chromium)
 	postgres_bin_dir >/dev/null || missing+=(postgresql)
 	if ((${#missing[@]})); then

@@ -2,12 +2,16 @@
 
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests import shared_casts
+
+# Hypothesis (under schemathesis) keeps caches; never in the repository, whose files tests inspect.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="hypothesis-"))
 
 BROWSER_FIXTURES = {"browser", "page"}
 CHROMIUM_ARGS = [
