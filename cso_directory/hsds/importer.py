@@ -11,8 +11,9 @@ one), or an organisation whose address is in another portal country, refuses the
 and is listed. Organisations become pages in the country's directory, services pages of their
 organisation; each change is saved as a revision and submitted to the country's approval
 workflow, unless `publish` (for the country's coordinators and superusers) publishes it at once,
-bypassing moderation. What the portal does not model is counted in the report, never dropped
-silently.
+bypassing moderation. Details (locations, phones, schedules, …) are rows, not revisions: a new or
+changed detail of a live listing needs `publish`, or the import is refused naming it. What the
+portal does not model is counted in the report, never dropped silently.
 """
 
 import csv
@@ -350,20 +351,29 @@ def loose_uuid(value: Any) -> uuid.UUID | None:
 def ids_outside_scope(country: str) -> set[uuid.UUID]:
     """The HSDS ids of every record the portal holds outside the CSO listings of `country`."""
     organisations = OrganisationPage.objects.exclude(kind=OrganisationKind.CSO, country=country)
-    outside: dict[type[models.Model], QuerySet] = {
-        OrganisationPage: organisations,
-        ServicePage: ServicePage.objects.filter(organisation__in=organisations),
-    }
+    ids = ids_of_listings(organisations, ServicePage.objects.filter(organisation__in=organisations))
+    return ids | set(Attribute.objects.filter(link_id__in=ids).values_list("pk", flat=True))
+
+
+def ids_of_live_listings(country: str) -> set[uuid.UUID]:
+    """The HSDS ids of the live CSO listings of `country` and of the details (locations, phones, …)
+    linked to them: what the public sees now."""
+    organisations = OrganisationPage.objects.filter(kind=OrganisationKind.CSO, country=country, live=True)
+    return ids_of_listings(organisations, ServicePage.objects.filter(organisation__in=organisations, live=True))
+
+
+def ids_of_listings(organisations: QuerySet, services: QuerySet) -> set[uuid.UUID]:
+    """The HSDS ids of `organisations`, `services` and every detail row linked to them."""
+    linked: dict[type[models.Model], QuerySet] = {OrganisationPage: organisations, ServicePage: services}
     for table in DETAIL_TABLES:
         model = MODELS[table]
-        links = links_to(model, outside)
-        outside[model] = model._default_manager.filter(links) if links else model._default_manager.none()
-    ids = {
+        links = links_to(model, linked)
+        linked[model] = model._default_manager.filter(links) if links else model._default_manager.none()
+    return {
         hsds_id
-        for model, rows in outside.items()
+        for model, rows in linked.items()
         for hsds_id in rows.values_list("hsds_id" if issubclass(model, Page) else "pk", flat=True)
     }
-    return ids | set(Attribute.objects.filter(link_id__in=ids).values_list("pk", flat=True))
 
 
 def links_to(model: type[models.Model], outside: dict[type[models.Model], QuerySet]) -> Q | None:
@@ -393,6 +403,7 @@ class Importer:
     ):
         self.dataset, self.report, self.country, self.progress = dataset, report, country, progress
         self.user, self.publish = user, publish
+        self.live_ids = set() if publish else ids_of_live_listings(country)
         self.pages_to_publish: dict[type[Page], set[uuid.UUID]] = {OrganisationPage: set(), ServicePage: set()}
         # Pages that were live before, changed in their latest revision only, until approved.
         self.drafts: dict[uuid.UUID, Page] = {}
@@ -419,7 +430,23 @@ class Importer:
     def write_rows(self, table: str) -> None:
         known = self.known_links(table)
         for record_id, record in self.each_record(table):
-            self.save_row(table, record_id, record, self.model_values(table, record_id, record, known))
+            values = self.model_values(table, record_id, record, known)
+            if table in DETAIL_TABLES:
+                self.refuse_unmoderated_detail(table, record_id, record, values)
+            self.save_row(table, record_id, record, values)
+
+    def refuse_unmoderated_detail(self, table: str, record_id: uuid.UUID, record: Record, values: dict) -> None:
+        """Details (locations, phones, …) are rows, not page revisions: a change to one of a live
+        listing would reach the public without approval, so only `publish` may make it."""
+        if self.publish or not named_ids(record_id, record) & self.live_ids:
+            return
+        if MODELS[table]._default_manager.filter(pk=record_id, **values).exists():
+            return  # unchanged
+        message = (
+            "changes a detail of a live listing, which the approval workflow cannot hold: "
+            "import it with --publish (a national coordinator of the country)"
+        )
+        raise HsdsImportError(record.source, message, record_id)
 
     def save_row(self, table: str, record_id: uuid.UUID, record: Record, values: dict[str, Any]) -> None:
         try:

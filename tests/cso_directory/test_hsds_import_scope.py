@@ -109,6 +109,22 @@ def test_without_publish_a_change_waits_in_a_revision_and_the_live_page_stays(tm
     assert cso.workflow_in_progress
 
 
+def test_without_publish_a_detail_of_a_live_listing_is_refused_and_with_publish_it_is_written(tmp_path):
+    cso = make_organisation("KZ", title="Bright Futures")
+    phone = {"id": "7c2a3f1e-5555-4a5b-9c1d-000000000005", "organization_id": str(cso.hsds_id), "number": "+7 700"}
+    path = write(tmp_path, "phones.json", [phone])
+
+    with pytest.raises(CommandError) as refused:
+        import_hsds(path, "--country", "KZ")
+
+    assert "changes a detail of a live listing" in str(refused.value) and "--publish" in str(refused.value)
+    assert not cso.phones.exists()
+
+    import_hsds(path, "--country", "KZ", "--publish", "--as", coordinator("KZ").username)
+    assert list(cso.phones.values_list("number", flat=True)) == ["+7 700"]
+    import_hsds(path, "--country", "KZ")  # the same detail again changes nothing, so needs no approval
+
+
 def test_publish_needs_a_coordinator_of_the_country_and_says_it_bypasses_moderation(tmp_path):
     path = write(tmp_path, "organizations.json", [organisation_record(NEW_ID)])
     coordinator("KZ")
