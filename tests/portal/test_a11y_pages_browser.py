@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import Client as HttpClient
+from playwright.sync_api import expect
 
 from referrals.actions import create_referral, record_consent, send_referral, set_need
 from referrals.models import Priority
@@ -27,6 +29,7 @@ PHONE = {"width": 360, "height": 740}
 MINIMUM_TARGET = 24
 # Buttons, and links styled or placed as controls (navigation, toolbars, pagination); a link inside
 # a sentence is exempt from the target size.
+DIRECTORY_WITH_RESULTS = "/directory/?q=Literacy"
 CONTROLS = "button, input[type=submit], input[type=button], [role=button], .link-button, nav a"
 
 
@@ -39,7 +42,7 @@ class Findings:
             self.problems[f"{url} {kind}"] = found
 
 
-def pages_by_user() -> dict[str | None, list[str]]:
+def pages_by_user() -> dict[User | None, list[str]]:
     """Each user (None: a visitor) with the main pages they use, built on one committed cast."""
     cast = build_cast()
     case = open_case(cast, officer=cast.officer)
@@ -60,7 +63,7 @@ def pages_by_user() -> dict[str | None, list[str]]:
     return {
         None: [
             "/",
-            "/directory/?q=Literacy",
+            DIRECTORY_WITH_RESULTS,
             cast.service.url,
             cast.cso.url,
             "/accounts/login/",
@@ -119,6 +122,8 @@ def check(page, url: str, language: str, findings: Findings) -> None:
     assert response is not None
     assert response.status == 200, (url, response.status)
     assert page.locator("html").get_attribute("lang") == language, url
+    if url.endswith(DIRECTORY_WITH_RESULTS):
+        expect(page.get_by_role("link", name="Literacy classes")).to_be_visible()
     findings.add(url, "axe", blocking_violations(page))
     width = page.evaluate("document.documentElement.scrollWidth")
     findings.add(url, "scroll width", [width] if width > PHONE["width"] else [])
