@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts import actions
@@ -165,3 +166,14 @@ def account_security(request: HttpRequest) -> HttpResponse:
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     request.session[FRESH_CODES] = actions.regenerate_recovery_codes(request.user)
     return redirect("two_factor_recovery_codes")
+
+
+@open_before_second_factor
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (the cookie, back to `next`), kept with a signed-in user's account too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        actions.set_preferred_language(request.user, language)
+    return response
