@@ -1,5 +1,6 @@
-"""The portal's languages as the switcher names them, and a user's preferred language coming back when they
-sign in, in any browser: the sign-in answer sets the language cookie Django's LocaleMiddleware reads."""
+"""The portal's languages as the switcher names them; a user's preferred language coming back when they
+sign in, in any browser (the sign-in answer sets the language cookie Django's LocaleMiddleware reads), and
+writing their e-mails in it."""
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,6 +30,11 @@ def restore_language(request: HttpRequest, user) -> None:
     translation.activate(language)
     request.LANGUAGE_CODE = language
     setattr(request, RESTORED, language)
+
+
+def in_language_of(user):
+    """Write what is for this user (an e-mail) in their preferred language, or else in the current one."""
+    return translation.override(preferred_language(user) or translation.get_language())
 
 
 class RestoredLanguageCookieMiddleware:

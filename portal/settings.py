@@ -197,7 +197,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "portal.foundation.uploads.UploadLimitMiddleware"
 )
 # Sets the language cookie when a sign-in brought back the user's preferred language.
-MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.languages.RestoredLanguageCookieMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.languages.RestoredLanguageCookieMiddleware"
+)
 
 ROOT_URLCONF = "portal.wiring.urls"
 ASGI_APPLICATION = "portal.wiring.asgi.application"
