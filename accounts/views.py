@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts import actions
 from accounts.access import authenticators_of, has_second_factor, recovery_codes_left
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, PasswordResetForm
 from accounts.middleware import open_before_second_factor
 from accounts.second_factor import passed_second_factor
 from accounts.throttle import password_reset_limits_reached
@@ -68,7 +68,9 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form, throttled per address and per IP address: a throttled request gets the same
-    answer as any other, and no e-mail."""
+    answer as any other, and no e-mail. Each e-mail is in its account's preferred language."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         limits = password_reset_limits_reached(form.cleaned_data["email"], self.request.META.get("REMOTE_ADDR", ""))

@@ -4,8 +4,11 @@ in another browser with no language cookie; the switcher names each language in 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core import mail
+from django.utils import translation
 
 from accounts.access import preferred_language
+from accounts.actions import set_preferred_language
 
 PASSWORD = "a-long-password-1"
 
@@ -83,3 +86,15 @@ def test_the_switcher_names_each_language_in_that_language(client, db, code, own
 
     assert f'<option value="{code}" lang="{code}"' in page
     assert f">{own_name}</option>" in page
+
+
+def test_a_password_reset_e_mail_is_written_in_the_accounts_preferred_language(client, worker):
+    set_preferred_language(worker, "ru")
+
+    client.post("/accounts/password_reset/", {"email": "worker@example.org"})
+
+    [email] = mail.outbox
+    with translation.override("ru"):
+        expected = translation.gettext("Choose a new password for %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+    assert email.subject == expected
+    assert any("\u0400" <= letter <= "\u04ff" for letter in email.body)
