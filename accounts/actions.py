@@ -1,6 +1,7 @@
-"""Write verbs of the accounts: the audit of signing in, and the second factor (enrol, verify,
-recovery codes). Views and signal receivers change accounts only here."""
+"""Write verbs of the accounts: the audit of signing in, the preferred language, and the second factor
+(enrol, verify, recovery codes). Views and signal receivers change accounts only here."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,7 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import has_second_factor
-from accounts.models import RecoveryCode, RecoveryCodes, new_recovery_code, recovery_code_digest
+from accounts.models import Preferences, RecoveryCode, RecoveryCodes, new_recovery_code, recovery_code_digest
 from portal.foundation.audit import record_event
 from portal.foundation.models import Decision
 
@@ -49,6 +50,18 @@ def record_lock_out(username: str) -> None:
 def record_throttled_password_reset(limits: list[str]) -> None:
     """A reset link not sent because one address or one IP address asked too often (not which address)."""
     record_event(None, "password_reset.throttled", NO_ACCOUNT, outcome=Decision.DENIED, limits=limits)
+
+
+# Preferences --------------------------------------------------------------------------------------
+
+
+def set_preferred_language(user: User, language: str) -> None:
+    """Keep the language the user chose, for their next sign-in, their e-mails and their notifications."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the portal's languages."), code="invalid_language")
+    with transaction.atomic():
+        Preferences.objects.update_or_create(user=user, defaults={"language": language})
+        record_event(user, "preferences.language", user, language=language)
 
 
 # Second factor ------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import in_language_of
 
 
 class CodeForm(forms.Form):
@@ -14,3 +17,11 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing each account's e-mail in that account's preferred language."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with in_language_of(context["user"]):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

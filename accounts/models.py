@@ -74,3 +74,24 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} · {self.digest[:8]}…"
+
+
+class Preferences(models.Model):
+    """What a user chose for themselves and keeps across browsers: the language of the portal, of their
+    e-mails and of their notifications."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"

@@ -1,10 +1,12 @@
-"""Every sign-in, failed sign-in and lock-out is audited, whichever path called authenticate()."""
+"""Every sign-in, failed sign-in and lock-out is audited, whichever path called authenticate(); a sign-in
+brings back the user's preferred language."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from accounts import actions
+from accounts.languages import restore_language
 from accounts.second_factor import note_sign_in
 
 
@@ -12,6 +14,7 @@ from accounts.second_factor import note_sign_in
 def signed_in(sender, request, user, **kwargs):
     actions.record_sign_in(user)
     note_sign_in(request, user)
+    restore_language(request, user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")

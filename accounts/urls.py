@@ -35,6 +35,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("language/", views.choose_language, name="choose_language"),
     path("tokens/", token_views.token_list, name="account_tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="account_token_revoke"),
 ]

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts import actions
 from accounts.access import authenticators_of, has_second_factor, recovery_codes_left
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, PasswordResetForm
 from accounts.middleware import open_before_second_factor
 from accounts.second_factor import passed_second_factor
 from accounts.throttle import password_reset_limits_reached
@@ -67,7 +68,9 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form, throttled per address and per IP address: a throttled request gets the same
-    answer as any other, and no e-mail."""
+    answer as any other, and no e-mail. Each e-mail is in its account's preferred language."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         limits = password_reset_limits_reached(form.cleaned_data["email"], self.request.META.get("REMOTE_ADDR", ""))
@@ -165,3 +168,14 @@ def account_security(request: HttpRequest) -> HttpResponse:
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     request.session[FRESH_CODES] = actions.regenerate_recovery_codes(request.user)
     return redirect("two_factor_recovery_codes")
+
+
+@open_before_second_factor
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (the cookie, back to `next`), kept with a signed-in user's account too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        actions.set_preferred_language(request.user, language)
+    return response

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from accounts.languages import in_language_of
 from cso_directory.access import is_self_grant, membership_requests_decidable_by, services_whose_capacity_user_may_set
 from cso_directory.models import Capacity, Membership, MembershipRequest, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
@@ -209,16 +210,17 @@ def send_password_set_link(user: User) -> None:
         "site": settings.WAGTAIL_SITE_NAME,
         "url": settings.WAGTAILADMIN_BASE_URL + path,
     }
-    send_mail(
-        subject=_("Your account on %(site)s") % context,
-        message=_(
-            "An account with the username %(username)s was created for you on %(site)s.\n\n"
-            "Choose your password here (the link works once):\n%(url)s\n"
+    with in_language_of(user):
+        send_mail(
+            subject=_("Your account on %(site)s") % context,
+            message=_(
+                "An account with the username %(username)s was created for you on %(site)s.\n\n"
+                "Choose your password here (the link works once):\n%(url)s\n"
+            )
+            % context,
+            from_email=None,
+            recipient_list=[user.email],
         )
-        % context,
-        from_email=None,
-        recipient_list=[user.email],
-    )
 
 
 def editors_group(organisation: OrganisationPage) -> Group:

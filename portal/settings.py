@@ -196,6 +196,10 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.forms"), "wagtail.co
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "portal.foundation.uploads.UploadLimitMiddleware"
 )
+# Sets the language cookie when a sign-in brought back the user's preferred language.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.languages.RestoredLanguageCookieMiddleware"
+)
 
 ROOT_URLCONF = "portal.wiring.urls"
 ASGI_APPLICATION = "portal.wiring.asgi.application"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from accounts.languages import in_language_of
 from portal.foundation.realtime import broadcast_on_commit, user_group
 from portal.foundation.roles import Role
 from referrals.models import VERBS, Notice, Notification, Referral, Side, StrOrPromise
@@ -82,10 +83,11 @@ def send_notification_email(notification_id: int) -> None:
     notice = Notification.objects.select_related("user", "referral__service").get(pk=notification_id)
     if not notice.user.email:
         return
-    send_mail(
-        subject=subject_for(notice),
-        message=_("Sign in to the portal to see the referral: %(url)s")
-        % {"url": f"{settings.WAGTAILADMIN_BASE_URL}/referrals/{notice.referral_id}/"},
-        from_email=None,
-        recipient_list=[notice.user.email],
-    )
+    with in_language_of(notice.user):
+        send_mail(
+            subject=subject_for(notice),
+            message=_("Sign in to the portal to see the referral: %(url)s")
+            % {"url": f"{settings.WAGTAILADMIN_BASE_URL}/referrals/{notice.referral_id}/"},
+            from_email=None,
+            recipient_list=[notice.user.email],
+        )

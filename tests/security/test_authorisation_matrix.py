@@ -90,6 +90,7 @@ PAGES: dict[str, dict[str, int | str]] = {
     "password_reset_confirm": public(),  # an invalid link says so
     "password_reset_complete": public(),
     "set_language": public(302),
+    "choose_language": public(405),  # the switcher posts
     "wagtaildocs_serve": public(404),  # no documents in the cast
     "wagtaildocs_authenticate_with_password": public(404),
     "wagtailcore_authenticate_with_password": public(404),
@@ -512,6 +513,7 @@ UNSAFE: dict[str, tuple[Callable[[Cast], dict[str, Any]], dict[str, int | str]]]
     "aftercare:alerts_mark_read": (lambda cast: {}, signed_in(302)),
     "referrals:notifications": (lambda cast: {"all": "1"}, signed_in(302)),
     "logout": (lambda cast: {}, public(302)),
+    "choose_language": (lambda cast: {"language": "ru", "next": "/"}, public(302)),
 }
 
 
