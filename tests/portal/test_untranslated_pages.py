@@ -74,11 +74,6 @@ NOT_YET_TRANSLATED = {
             "/directory/kz/bright-futures/literacy-classes/",
         )
     ),
-    # The directory's language filter names each Language by its English name (Language.__str__).
-    *(
-        ("/directory/", name)
-        for name in ("Arabic", "English", "Kazakh", "Kurdish (Sorani)", "Kyrgyz", "Russian", "Tajik")
-    ),
     # The access log shows the audit events' action codes as they are stored.
     ("/clients/ID/access-log/", "case_note.add"),
     ("/clients/ID/access-log/", "referral.send"),
