@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -62,7 +63,11 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name_en
+        """The language's name in the active language, where Django knows it; else its own name."""
+        try:
+            return str(get_language_info(self.code)["name_translated"])
+        except KeyError:
+            return self.autonym
 
 
 class Taxonomy(models.Model):
