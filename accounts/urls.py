@@ -7,6 +7,7 @@ from django.urls import path
 
 from accounts import token_views, views
 from accounts.middleware import open_before_second_factor
+from portal.foundation import converters  # noqa: F401 - registers <id:...>
 
 urlpatterns = [
     path("login/", open_before_second_factor(views.SignInView.as_view()), name="login"),
@@ -37,5 +38,5 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language/", views.choose_language, name="choose_language"),
     path("tokens/", token_views.token_list, name="account_tokens"),
-    path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="account_token_revoke"),
+    path("tokens/<id:token_id>/revoke/", token_views.token_revoke, name="account_token_revoke"),
 ]
