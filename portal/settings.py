@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "aftercare",
+    "reporting",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -25,4 +25,5 @@ if settings.DEBUG:
 
 urlpatterns.append(path("", include("referrals.urls")))  # the staff workspace, before Wagtail's catch-all
 urlpatterns.append(path("", include("aftercare.urls")))
+urlpatterns.append(path("reporting/", include("reporting.urls")))
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,4 +1,5 @@
-"""Dependencies point one way: portal.foundation ← accounts ← cso_directory ← referrals ← aftercare ← portal.wiring.
+"""Dependencies point one way:
+portal.foundation ← accounts ← cso_directory ← referrals ← aftercare ← reporting ← portal.wiring.
 
 A module or template of a lower layer may not import, call or name a higher one: no import, no
 string such as "aftercare:case_notes" or "aftercare.urls", no `{% url 'aftercare:…' %}`,
@@ -20,6 +21,7 @@ LAYERS = [
     ("cso_directory", ["cso_directory"], ["templates/cso_directory"]),
     ("referrals", ["referrals"], ["templates/referrals"]),
     ("aftercare", ["aftercare"], ["templates/aftercare"]),
+    ("reporting", ["reporting"], ["templates/reporting"]),
     ("portal.wiring", ["portal/wiring"], []),
 ]
 TEMPLATE_TAGS = [

@@ -1,0 +1,1 @@
+"""Figures about the network for coordinators, CSOs and international viewers: counts, never people."""
