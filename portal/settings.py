@@ -127,6 +127,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+if REDIS_URL and PORTAL_ENV == "test" and (xdist_worker := os.environ.get("PYTEST_XDIST_WORKER")):
+    # The suite's parallel processes (pytest-xdist's gw0, gw1, …) share one Redis server: each takes a
+    # database of its own, as pytest-django gives each a PostgreSQL database of its own.
+    REDIS_URL = urlparse(REDIS_URL)._replace(path=f"/{int(xdist_worker.removeprefix('gw')) + 1}").geturl()
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

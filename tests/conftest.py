@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests import shared_casts
+from tests import database_snapshot, shared_casts
 
 # Hypothesis (under schemathesis) keeps caches; never in the repository, whose files tests inspect.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="hypothesis-"))
@@ -36,8 +36,11 @@ def _require_postgresql_and_redis():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """The test database, with any shared cast rolled back before it goes."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, restored by copying after each transactional test, with any shared cast
+    rolled back before it goes (tests/database_snapshot.py, tests/shared_casts.py)."""
+    with django_db_blocker.unblock():
+        database_snapshot.restore_after_flush(database_snapshot.take())
     yield
     shared_casts.SHARED.release()
 
@@ -54,29 +57,33 @@ def pytest_fixture_setup(fixturedef, request):
 def pytest_collection_modifyitems(items):
     """Run the browser tests last, after pytest-django has put the database tests in order.
 
-    Playwright's sync API leaves its event loop marked as running in the main thread from the
-    browser's start to the end of the session. Any test after it would see an async context:
-    pytest-asyncio could not start its own loop, and async_to_sync and the ORM would refuse.
+    While a browser runs, Playwright's sync API keeps its event loop marked as running in the main
+    thread: a test then would see an async context, where pytest-asyncio cannot start its own loop
+    and async_to_sync and the ORM refuse. The browser lives as long as its module's browser tests
+    (below), which this sort keeps together, so no other test runs beside it. The sort is stable:
+    under pytest-xdist's `--dist loadfile` each module runs whole on one worker, in this order.
     """
     items.sort(key=lambda item: bool(BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ()))))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    # From here on the main thread looks async to Django (see above), yet the browser tests
-    # call the ORM synchronously, as do pytest-django's database fixtures. Allowing it is safe
-    # only because the browser tests run last: set here, it never reaches the other tests.
+    # While the browser runs the main thread looks async to Django (see above), yet the browser
+    # tests call the ORM synchronously, as do pytest-django's database fixtures. Allowing it is
+    # safe only because no other test runs while the browser does.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     # Playwright's loop gives the main thread a connection of its own: end the shared cast's
     # transaction on the connection that opened it, before the loop starts.
     shared_casts.SHARED.release()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -66,11 +66,13 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def server_environment(redis_url: str | None) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # Not PYTEST_XDIST_WORKER: the servers use the Redis database given here, as this process does.
+    inherited = {"DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER"}
+    environment = {key: value for key, value in os.environ.items() if key not in inherited}
     return environment | {
         "PORTAL_ENV": "test",
         "DATABASE_URL": test_database_url(),
-        "REDIS_URL": redis_url or os.environ["REDIS_URL"],
+        "REDIS_URL": redis_url or settings.REDIS_URL,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
 
