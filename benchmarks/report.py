@@ -98,6 +98,24 @@ def servers_table(servers: dict) -> list[str]:
     return rows
 
 
+def fan_out(results: dict) -> list[str]:
+    if "fan_out" not in results:
+        return ["Not measured in this run."]
+    figures = results["fan_out"]
+    return [
+        f"{figures['sockets']} sockets on {figures['clients']} clients' notes, over {figures['servers']} daphne"
+        f" processes sharing Redis, opened in {figures['opening_seconds']:.0f} s ({figures['socket_failures']}"
+        f" failed to open{': ' + figures['first_failure'] if figures['first_failure'] else ''});"
+        f" {figures['notes']} notes posted at {figures['notes_per_second']:g} a second (posting p50"
+        f" {figures['post_p50']:.0f} ms).",
+        "",
+        "| deliveries expected | delivered | lost | duplicates | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+        f"| {figures['expected']} | {figures['delivered']} | {figures['lost']} | {figures['duplicates']} | "
+        f"{figures['p50']:.0f} | {figures['p95']:.0f} | {figures['p99']:.0f} |",
+    ]
+
+
 def targets(results: dict) -> list[str]:
     pages, floor = results["pages"], results["pages"]["floor"]["p50"]
     rows = ["| target | result |", "|---|---|"]
@@ -120,6 +138,15 @@ def targets(results: dict) -> list[str]:
         f"| 0 errors at 50 connections | {'met' if errors == 0 else f'**missed**: {errors} errors'} "
         f"(PostgreSQL connections at most {most}, the runner's own included) |"
     )
+    if "fan_out" in results:
+        figures = results["fan_out"]
+        rows.append(f"| WebSocket delivery p95 ≤ 100 ms at 1,000 sockets | {verdict(figures['p95'], 100)} |")
+        rows.append(
+            f"| WebSocket: 0 lost | {'met' if figures['lost'] == 0 else '**missed**'} ({figures['lost']} lost) |"
+        )
+    else:
+        rows.append("| WebSocket delivery p95 ≤ 100 ms at 1,000 sockets; 0 lost | not measured in this run |")
+    rows.append("| Load: 200 concurrent users (locust), 0 errors, p95 ≤ 300 ms | not measured: see below |")
     return rows
 
 
@@ -159,9 +186,23 @@ def main() -> None:
         "",
         *load_table(results["load_50"]),
         "",
+        *(
+            [
+                "The same with the pool's former 10 s timeout (DATABASE_POOL_TIMEOUT), before it became 30 s:",
+                "",
+                *load_table(results["load_50_pool_timeout_10"]),
+                "",
+            ]
+            if "load_50_pool_timeout_10" in results
+            else []
+        ),
         "## ASGI servers and processes, 10 connections spread over the processes",
         "",
         *servers_table(results["servers"]),
+        "",
+        "## WebSocket fan-out (benchmarks/fanout.py)",
+        "",
+        *fan_out(results),
         "",
         "## Targets of issue 12",
         "",
