@@ -130,8 +130,10 @@ def next_ids(model, count: int) -> range:
     """`count` ids for an auto-increment primary key, taken from its sequence."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        sequence = f"pg_get_serial_sequence('{table}', 'id')"
-        cursor.execute(f"SELECT setval({sequence}, nextval({sequence}) + %s - 1)", [count])
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+            [table, table, count],
+        )
         last = cursor.fetchone()[0]
     return range(last - count + 1, last + 1)
 
