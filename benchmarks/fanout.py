@@ -24,7 +24,9 @@ NOTES = int(os.environ.get("BENCH_NOTES", "150"))
 CLIENTS = 100
 STRAGGLER_SECONDS = 15
 OPEN_TIMEOUT_SECONDS = 120
+OPENING_SECONDS = float(os.environ.get("BENCH_OPENING_SECONDS", "600"))  # then notes go to the open sockets
 OPENING = asyncio.Semaphore(20)  # sockets being opened at once, as a crowd arriving over a minute would
+OPEN_SOCKETS: set[int] = set()  # the numbers of the sockets that opened
 
 
 async def watch(number: int, url: str, cookie: str, arrivals: list, opened: asyncio.Event, done: asyncio.Event) -> None:
@@ -40,6 +42,7 @@ async def watch(number: int, url: str, cookie: str, arrivals: list, opened: asyn
             )
     finally:
         opened.set()
+    OPEN_SOCKETS.add(number)
     async with socket:
         while not done.is_set():
             try:
@@ -62,19 +65,23 @@ async def fan_out(base_urls: list[str], clients: list[str]) -> dict:
     arrivals: list = []
     done = asyncio.Event()
     openings = []
-    watchers_per_client: dict[str, int] = {}
+    sockets_of: list[str] = []
     tasks = []
     for number in range(SOCKETS):
         client = clients[number % len(clients)]
         base_url = base_urls[number % len(base_urls)].replace("http://", "ws://")
         opened = asyncio.Event()
         openings.append(opened)
-        watchers_per_client[client] = watchers_per_client.get(client, 0) + 1
+        sockets_of.append(client)
         url = f"{base_url}/ws/clients/{client}/notes/"
         tasks.append(asyncio.create_task(watch(number, url, cookie, arrivals, opened, done)))
     started = time.monotonic()
-    await asyncio.wait_for(asyncio.gather(*(opened.wait() for opened in openings)), timeout=600)
+    await asyncio.wait([asyncio.create_task(opened.wait()) for opened in openings], timeout=OPENING_SECONDS)
     opening_seconds = time.monotonic() - started
+    counted = set(OPEN_SOCKETS)  # a socket opening later would miss notes posted before it opened
+    watchers_per_client = {client: 0 for client in clients}
+    for number in counted:
+        watchers_per_client[sockets_of[number]] += 1
     expected = 0
     loop = asyncio.get_running_loop()
     post_times = []
@@ -93,10 +100,12 @@ async def fan_out(base_urls: list[str], clients: list[str]) -> dict:
         await asyncio.sleep(0.2)
     done.set()
     failures = [result for result in await asyncio.gather(*tasks, return_exceptions=True) if result is not None]
+    arrivals = [arrival for arrival in arrivals if arrival[0] in counted]
     delays = sorted(delay * 1000 for _socket, _body, delay in arrivals)
     delivered = len({(socket, body) for socket, body, _delay in arrivals})
     return {
         "sockets": SOCKETS,
+        "opened": len(counted),
         "servers": len(base_urls),
         "clients": len(clients),
         "notes": NOTES,

@@ -103,9 +103,9 @@ def fan_out(results: dict) -> list[str]:
         return ["Not measured in this run."]
     figures = results["fan_out"]
     return [
-        f"{figures['sockets']} sockets on {figures['clients']} clients' notes, over {figures['servers']} daphne"
-        f" processes sharing Redis, opened in {figures['opening_seconds']:.0f} s ({figures['socket_failures']}"
-        f" failed to open{': ' + figures['first_failure'] if figures['first_failure'] else ''});"
+        f"{figures['opened']} of {figures['sockets']} sockets opened on {figures['clients']} clients' notes, over"
+        f" {figures['servers']} daphne processes sharing Redis, in {figures['opening_seconds']:.0f} s"
+        f" ({figures['socket_failures']} failed{': ' + figures['first_failure'] if figures['first_failure'] else ''});"
         f" {figures['notes']} notes posted at {figures['notes_per_second']:g} a second (posting p50"
         f" {figures['post_p50']:.0f} ms).",
         "",
@@ -140,7 +140,10 @@ def targets(results: dict) -> list[str]:
     )
     if "fan_out" in results:
         figures = results["fan_out"]
-        rows.append(f"| WebSocket delivery p95 ≤ 100 ms at 1,000 sockets | {verdict(figures['p95'], 100)} |")
+        rows.append(
+            f"| WebSocket delivery p95 ≤ 100 ms at 1,000 sockets | {verdict(figures['p95'], 100)}"
+            f" at {figures['opened']} open sockets |"
+        )
         rows.append(
             f"| WebSocket: 0 lost | {'met' if figures['lost'] == 0 else '**missed**'} ({figures['lost']} lost) |"
         )

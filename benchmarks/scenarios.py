@@ -91,7 +91,11 @@ def servers(kind: str, count: int) -> Iterator[list[str]]:
     finally:
         for process, _base_url in started:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_for(base_url: str, process: subprocess.Popen) -> None:
