@@ -149,7 +149,7 @@ def targets(results: dict) -> list[str]:
         )
     else:
         rows.append("| WebSocket delivery p95 ≤ 100 ms at 1,000 sockets; 0 lost | not measured in this run |")
-    rows.append("| Load: 200 concurrent users (locust), 0 errors, p95 ≤ 300 ms | not measured: see below |")
+    rows.append("| Load: 200 concurrent users (locust), 0 errors, p95 ≤ 300 ms | not run by `make bench`: see below |")
     return rows
 
 
