@@ -3,7 +3,7 @@
     locust -f benchmarks/locustfile.py --headless -u 200 -r 20 -t 60s --host http://127.0.0.1:PORT
 
 Needs BENCH_CLIENT (a client of bench-officer's caseload) and BENCH_SERVICE (a service page's
-path) from the generated database; benchmarks/scenarios.py sets both. The mix: three visitors of
+path) from the generated database, e.g. those benchmarks/scenarios.py's `subjects()` picks. The mix: three visitors of
 the public directory to one member of staff; staff sign in once, then read their lists and
 records and post a note now and then.
 """
