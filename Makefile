@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check
 
-.PHONY: demo test lock messages
+.PHONY: demo test bench lock messages
 .DELETE_ON_ERROR:
 
 demo: export PORTAL_ENV = demo
@@ -19,6 +19,11 @@ demo: $(VENV)/installed
 
 test: $(VENV)/installed-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test-services.sh scripts/checks.sh
+
+# Not part of `make test`: fills a throwaway PostgreSQL at four-country scale (BENCH_SCALE=0.1 for a
+# quick run), times the pages through real ASGI servers and writes benchmarks/REPORT.md (about 25 minutes).
+bench: $(VENV)/installed-bench
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test-services.sh benchmarks/run.sh
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -34,11 +39,18 @@ $(VENV)/installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) --no-deps -e .
 	touch $@ $(VENV)/installed
 
+# The bench lock holds the test lock's versions plus locust and uvicorn's fast loop and parser.
+$(VENV)/installed-bench: requirements-bench.lock pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-bench.lock
+	$(PIP_INSTALL) --no-deps -e .
+	touch $@ $(VENV)/installed $(VENV)/installed-test
+
 # Needs network access to PyPI; uv resolves for Python 3.11 whatever the local Python is.
 lock: | $(BIN)/python
 	$(PIP_INSTALL) 'uv>=0.13,<0.14'
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header --annotation-style line -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header --annotation-style line -o requirements-test.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --constraint requirements-test.lock --python-version 3.11 --no-header --annotation-style line -o requirements-bench.lock
 
 # After changing user-facing text: bring every catalogue in locale/ up to date with the code, translate
 # the new entries (docs/glossary.md keeps the terms), then run this again to compile them.

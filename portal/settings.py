@@ -121,10 +121,23 @@ if not EMBEDDED and not (DATABASE_URL and REDIS_URL):
 if not DATABASE_URL:
     (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)
     if DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "demo.sqlite3"}
 }
+# Each server process takes its PostgreSQL connections from a pool of at most DATABASE_POOL_SIZE,
+# reused from request to request and tested before each use (CONN_HEALTH_CHECKS: a restart of
+# PostgreSQL costs no request). A request finding them all busy waits for one up to
+# DATABASE_POOL_TIMEOUT seconds: a slow answer rather than an error, within a reverse proxy's 60 s.
+# So the connections stay bounded however many requests run at once. A pool needs CONN_MAX_AGE = 0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_SIZE", 10),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 30),
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL and PORTAL_ENV == "test" and (xdist_worker := os.environ.get("PYTEST_XDIST_WORKER")):

@@ -1,5 +1,5 @@
 """After PostgreSQL drops the portal's connections, as a restart does, the very next request
-succeeds: with CONN_HEALTH_CHECKS Django tests a kept connection before a request uses it."""
+succeeds: the pool (portal/settings.py) tests a connection before a request uses it."""
 
 import json
 import urllib.error

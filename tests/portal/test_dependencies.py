@@ -11,7 +11,7 @@ ROOT = Path(settings.BASE_DIR)
 CODE = ["portal", "accounts", "cso_directory", "referrals", "aftercare", "reporting"]
 # Loaded by a library rather than named by the portal: the database driver of Django's PostgreSQL backend
 # and the client of its Redis cache.
-LOADED_BY_LIBRARIES = {"psycopg2-binary", "redis"}
+LOADED_BY_LIBRARIES = {"psycopg", "redis"}
 
 
 def normalised(name: str) -> str:
