@@ -261,7 +261,7 @@ def answers_table(answers: QuerySet, criteria: Criteria) -> Table:
         }
     found = answers.order_by().aggregate(**aggregates)
     rows = [
-        ("acceptance_rate", _("Acceptance rate (% of answered referrals)")),
+        ("acceptance_rate", _("Acceptance rate (per cent of answered referrals)")),
         ("median_days", _("Median days from sending to the answer")),
         ("p90_days", _("90th percentile of days from sending to the answer")),
     ]
@@ -356,7 +356,7 @@ def check_ins_table(scope: Scope, criteria: Criteria) -> Table:
 def response_times_table(scope: Scope, referrals: QuerySet, criteria: Criteria) -> Table:
     columns = (
         Column("received", _("Referrals received")),
-        Column("acceptance_rate", _("Acceptance rate (%)")),
+        Column("acceptance_rate", _("Acceptance rate (per cent)")),
         Column("median_days", _("Median days to answer")),
     )
     answered = Q(events__verb__in=("accept", "decline"))
