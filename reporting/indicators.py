@@ -32,8 +32,6 @@ from reporting.suppression import Mark, Sum, hide_derived, suppress
 
 Label = str | Promise
 DAY = datetime.timedelta(days=1)
-ACCEPTED_EVER = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
-ACCEPTED_EVER += (ReferralStatus.NOT_COMPLETED,)
 
 
 # Criteria ---------------------------------------------------------------------------------------
@@ -163,7 +161,9 @@ def people_table(key: str, title: Label, row_label: Label, rows, counts: dict, t
             table.cells[row, column.key] = Cell(counts.get(row, {}).get(column.key, 0))
     if total_row:
         for column in table.columns:
-            table.cells[TOTAL, column.key] = Cell(sum(table.cells[row, column.key].value for row, _l in table.rows))
+            table.cells[TOTAL, column.key] = Cell(
+                sum(int(table.cells[row, column.key].value or 0) for row, _l in table.rows)
+            )
     return table
 
 
@@ -250,7 +250,7 @@ def trend_table(referrals: QuerySet, criteria: Criteria) -> Table:
 
 def answers_table(answers: QuerySet, criteria: Criteria) -> Table:
     """Acceptance rate and the median and 90th percentile of the days to an answer, by column."""
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for column in PEOPLE_COLUMNS:
         q = column_q(column.key, "referral__client__", criteria)
         aggregates |= {
@@ -260,7 +260,7 @@ def answers_table(answers: QuerySet, criteria: Criteria) -> Table:
             f"p90_{column.key}": Percentile(answer_days(), 0.9, filter=q),
         }
     found = answers.order_by().aggregate(**aggregates)
-    rows = [
+    rows: list[tuple[str, Label]] = [
         ("acceptance_rate", _("Acceptance rate (per cent of answered referrals)")),
         ("median_days", _("Median days from sending to the answer")),
         ("p90_days", _("90th percentile of days from sending to the answer")),
@@ -547,7 +547,7 @@ def sums_of(tables: dict[str, Table]) -> list[Sum]:
 
 def apply_suppression(tables: dict[str, Table]) -> None:
     counts = {
-        (table.key, row, column): cell.value
+        (table.key, row, column): int(cell.value or 0)
         for table in tables.values()
         if table.suppressed
         for (row, column), cell in table.cells.items()

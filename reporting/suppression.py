@@ -18,6 +18,7 @@ Rates and medians computed from hidden counts, or from fewer than five people, a
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,7 @@ class Sum:
     parts: tuple[Hashable, ...]
 
 
-def suppress(values: Mapping[Hashable, int], sums: Iterable[Sum]) -> dict[Hashable, Mark]:
+def suppress(values: Mapping[Any, int], sums: Iterable[Sum]) -> dict[Any, Mark]:
     """The mark of every cell of `values`: primary suppression, then secondary until every sum is safe."""
     marks = {key: Mark.SMALL if 0 < value < SMALLEST_SHOWN else Mark.SHOWN for key, value in values.items()}
     sums = [item for item in sums if item.parts]
@@ -60,7 +61,7 @@ def suppress(values: Mapping[Hashable, int], sums: Iterable[Sum]) -> dict[Hashab
     return marks
 
 
-def gives_away(item: Sum, values: Mapping[Hashable, int], marks: Mapping[Hashable, Mark]) -> bool:
+def gives_away(item: Sum, values: Mapping[Any, int], marks: Mapping[Any, Mark]) -> bool:
     members = (item.total, *item.parts)
     hidden = [key for key in members if marks[key] != Mark.SHOWN]
     if not hidden:
@@ -73,7 +74,7 @@ def gives_away(item: Sum, values: Mapping[Hashable, int], marks: Mapping[Hashabl
     return any(len(possible_values(key, hidden, known_sum, marks)) == 1 for key in hidden)
 
 
-def next_to_hide(item: Sum, values: Mapping[Hashable, int], marks: Mapping[Hashable, Mark]) -> Hashable:
+def next_to_hide(item: Sum, values: Mapping[Any, int], marks: Mapping[Any, Mark]) -> Any:
     shown_parts = [key for key in item.parts if marks[key] == Mark.SHOWN and values[key] > 0]
     if shown_parts:
         return min(shown_parts, key=lambda key: values[key])
