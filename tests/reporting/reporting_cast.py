@@ -5,7 +5,7 @@ caseworker), a coordination office. Ten clients; ages are on 31 March 2026, the 
 period the tests ask for (January to March 2026):
 
     client  sex     born        band      referral to New Dawn's literacy classes (education need)
-    f1      female  1990        25+       accepted, answered after 1 day; withdrawn-free
+    f1      female  1990        25+       accepted, answered after 1 day;
     f2      female  1991        25+       accepted, 2 days
     f3      female  1992        25+       accepted, 3 days
     f4      female  1993        25+       accepted, 4 days
@@ -18,8 +18,9 @@ period the tests ask for (January to March 2026):
 
 All referrals sent on 1 February 2026 at 10:00 UTC. Answered: 10; accepted: 7 (70 %); days to the
 answer, sorted: 1 2 2 3 4 5 6 7 8 10: median 4.5, 90th percentile 8.2.
-Release: f1 (high education need, accepted on 2 February) and m2 (high education need, declined, and a high employment need)
-released on 20 February 2026: one ready of two. Check-ins of f1's case in March: 2 attended, 1 missed.
+Release: f1 (high education need, accepted on 2 February) and m2 (high education need, declined,
+and a high employment need) released on 20 February 2026: one ready of two. Check-ins of f1's case
+in March: 2 attended, 1 missed.
 Goals (reviewed in March): f1 education achieved, m2 employment not achieved.
 IQ: one client with a referral to an Iraqi CSO, sent the same day, accepted: never in KZ's figures.
 Users: the KZ coordinator, the IQ coordinator, an international viewer (member of an
@@ -35,7 +36,14 @@ from aftercare.actions import add_check_in, add_goal, hand_over, record_check_in
 from aftercare.models import CheckIn, Goal
 from cso_directory.actions import add_membership
 from portal.foundation.roles import Role
-from referrals.actions import create_client, create_referral, record_consent, send_referral, set_need, take_referral_step
+from referrals.actions import (
+    create_client,
+    create_referral,
+    record_consent,
+    send_referral,
+    set_need,
+    take_referral_step,
+)
 from referrals.models import Client, Referral, ReferralEvent
 from tests.factories import make_organisation, make_service, pathway
 
@@ -127,9 +135,15 @@ def build_cast() -> Cast:
     build_aftercare(social_worker, officer, probation, clients)
     build_iraq()
     return Cast(
-        coordinator=member("rep-coordinator", make_organisation("KZ", title="KZ office", kind="coordination"), Role.NATIONAL_COORDINATOR),
+        coordinator=member(
+            "rep-coordinator",
+            make_organisation("KZ", title="KZ office", kind="coordination"),
+            Role.NATIONAL_COORDINATOR,
+        ),
         foreign_coordinator=member(
-            "rep-iq-coordinator", make_organisation("IQ", title="IQ office", kind="coordination"), Role.NATIONAL_COORDINATOR
+            "rep-iq-coordinator",
+            make_organisation("IQ", title="IQ office", kind="coordination"),
+            Role.NATIONAL_COORDINATOR,
         ),
         viewer=member("rep-viewer", donor, Role.INTERNATIONAL_VIEWER),
         caseworker=caseworker,
@@ -160,11 +174,13 @@ def build_aftercare(social_worker, officer, probation, clients) -> None:
     Goal.objects.filter(case__in=cases.values()).update(updated_at=datetime.datetime(2026, 3, 20, tzinfo=datetime.UTC))
 
 
-def build_iraq() -> None:
-    prison = make_organisation("IQ", title="Basra reporting prison", kind="prison")
-    cso = make_organisation("IQ", title="Basra CSO")
-    social_worker = member("rep-iq-social-worker", prison, Role.PRISON_SOCIAL_WORKER)
-    caseworker = member("rep-iq-caseworker", cso, Role.CSO_CASEWORKER)
-    client = new_client(social_worker, prison, "iq1", "male", datetime.date(1980, 1, 1))
-    refer(social_worker, caseworker, client, make_service(cso, title="Basra literacy"), None, ("accept",), 3)
-
+def build_iraq(prefix: str = "rep-iq", clients: int = 1) -> None:
+    """An Iraqi prison and CSO, with `clients` men each referred to it and accepted after 3 days."""
+    prison = make_organisation("IQ", title=f"{prefix} Basra prison", kind="prison")
+    cso = make_organisation("IQ", title=f"{prefix} Basra CSO")
+    social_worker = member(f"{prefix}-social-worker", prison, Role.PRISON_SOCIAL_WORKER)
+    caseworker = member(f"{prefix}-caseworker", cso, Role.CSO_CASEWORKER)
+    service = make_service(cso, title=f"{prefix} Basra literacy")
+    for number in range(clients):
+        client = new_client(social_worker, prison, f"iq{number}", "male", datetime.date(1980, 1, 1))
+        refer(social_worker, caseworker, client, service, None, ("accept",), 3)

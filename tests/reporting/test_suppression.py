@@ -5,8 +5,6 @@
 that agree with every shown cell and every sum; each hidden cell must keep two values at least.
 """
 
-import itertools
-
 from reporting.suppression import Mark, Sum, hide_derived, shown, suppress
 
 
