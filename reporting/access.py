@@ -12,7 +12,7 @@ Nobody sees a person: figures are counts, rates and times, suppressed when small
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from aftercare.models import CheckIn, Goal, SupervisionCase
@@ -20,7 +20,7 @@ from cso_directory.models import OrganisationPage, ServicePage
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
 from referrals.access import AnyUser, countries_coordinated_by, organisations_where
-from referrals.models import Referral, ReferralEvent
+from referrals.models import Client, Need, Priority, Referral, ReferralEvent
 
 CSO_ROLES = (Role.CSO_CASEWORKER, Role.CSO_EDITOR)
 
@@ -106,6 +106,22 @@ def referrals_in(scope: Scope) -> QuerySet[Referral]:
 def answers_in(scope: Scope) -> QuerySet[ReferralEvent]:
     """The answers (accepted or declined) to the scope's referrals: one per answered referral."""
     return ReferralEvent.objects.filter(verb__in=("accept", "decline"), referral__in=referrals_in(scope).values("pk"))
+
+
+def clients_where(q: Q) -> QuerySet:
+    """The ids of the clients matching `q` (region, sex, age band), as a subquery: never read, only counted."""
+    return Client.objects.filter(q).values("pk")
+
+
+def with_readiness(cases: QuerySet[SupervisionCase]) -> QuerySet[SupervisionCase]:
+    """The cases whose client has high-priority needs, each `ready` when every one of those needs had a
+    referral accepted on or before the release day (the case's opening)."""
+    high = Need.objects.filter(client=OuterRef("client"), priority=Priority.HIGH)
+    accepted_before = Referral.objects.filter(
+        need=OuterRef("pk"), events__verb="accept", events__at__date__lte=OuterRef(OuterRef("opened_on"))
+    )
+    unmet = high.filter(~Exists(accepted_before))
+    return cases.filter(Exists(high)).annotate(ready=~Exists(unmet))
 
 
 def cases_in(scope: Scope) -> QuerySet[SupervisionCase]:

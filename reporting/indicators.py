@@ -17,7 +17,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, CharField, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import Aggregate, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.models import CheckInStatus
 from cso_directory.models import Capacity, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from referrals.models import Client, DeclineReason, Need, Outcome, Priority, Referral, ReferralStatus, Sex
+from referrals.models import DeclineReason, Outcome, Referral, ReferralStatus, Sex
 from reporting import access
 from reporting.access import Scope
 from reporting.suppression import Mark, Sum, hide_derived, suppress
@@ -312,12 +312,7 @@ def release_table(scope: Scope, criteria: Criteria) -> Table:
     """Of the clients released in the period with high-priority needs, those with an accepted referral
     for each of those needs before release (accepted on or before the release day)."""
     released = access.cases_in(scope).filter(opened_on__range=(criteria.start, criteria.end))
-    high = Need.objects.filter(client=OuterRef("client"), priority=Priority.HIGH)
-    accepted_before = Referral.objects.filter(
-        need=OuterRef("pk"), events__verb="accept", events__at__date__lte=OuterRef(OuterRef("opened_on"))
-    )
-    unmet = high.filter(~Exists(accepted_before))
-    cases = released.filter(Exists(high)).annotate(ready=~Exists(unmet))
+    cases = access.with_readiness(released.filter(people_q(criteria, "client__")))
     counts = counts_by(cases, "ready", "client__", criteria)
     rows = [("True", _("With an accepted referral for each high-priority need")), ("False", _("Without"))]
     return people_table(
@@ -332,6 +327,7 @@ def release_table(scope: Scope, criteria: Criteria) -> Table:
 
 def supervision_table(scope: Scope, criteria: Criteria) -> Table:
     active = access.cases_in(scope).filter(opened_on__lte=criteria.end).exclude(closed_on__lt=criteria.start)
+    active = active.filter(people_q(criteria, "client__"))
     counts = counts_by(active.annotate(row=F("probation_office__country")), "row", "client__", criteria)
     rows = [(country, country) for country in sorted(counts)]
     return people_table(
@@ -348,6 +344,7 @@ def check_ins_table(scope: Scope, criteria: Criteria) -> Table:
     due = access.check_ins_in(scope).filter(
         due_on__range=(criteria.start, criteria.end), status__in=(CheckInStatus.ATTENDED, CheckInStatus.MISSED)
     )
+    due = due.filter(people_q(criteria, "case__client__"))
     counts = counts_by(due, "status", "case__client__", criteria)
     rows = [(CheckInStatus.ATTENDED.value, _("Attended")), (CheckInStatus.MISSED.value, _("Missed"))]
     return people_table("check_ins", _("Check-ins attended and missed"), _("Check-in"), rows, counts, _("Check-ins"))
@@ -490,7 +487,7 @@ def build_report(scope: Scope, criteria: Criteria) -> Report:
 
 def referrals_in_period(scope: Scope, criteria: Criteria) -> QuerySet[Referral]:
     referrals = access.referrals_in(scope).filter(
-        sent_at__date__range=(criteria.start, criteria.end), client__in=clients_of(criteria, "")
+        sent_at__date__range=(criteria.start, criteria.end), client__in=access.clients_where(people_q(criteria, ""))
     )
     if criteria.category is not None:
         referrals = referrals.filter(need__category=criteria.category)
@@ -503,10 +500,6 @@ def goals_in_period(scope: Scope, criteria: Criteria) -> QuerySet:
     if criteria.category is not None:
         goals = goals.filter(pathway=criteria.category)
     return goals
-
-
-def clients_of(criteria: Criteria, client: str) -> QuerySet:
-    return Client.objects.filter(people_q(criteria, client)).values("pk")
 
 
 # Suppression of a report ------------------------------------------------------------------------
