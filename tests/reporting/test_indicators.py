@@ -104,6 +104,9 @@ def test_the_network_services_and_organisations(report):
 def test_filters_narrow_every_count(cast):
     women = build_report(scope_of(cast.coordinator), Criteria(PERIOD.start, PERIOD.end, sex="female"))
     assert values(women.tables["referrals"], "total") == (6, 0, 0, 2, 4, 6)
+    assert values(women.tables["check_ins"], "total") == (3, 0, 0, 0, 3, 3)
+    assert values(women.tables["supervision"], "total") == (1, 0, 0, 0, 1, 1)
+    assert values(women.tables["release"], "total") == (1, 0, 0, 0, 1, 1)
     young = build_report(scope_of(cast.coordinator), Criteria(PERIOD.start, PERIOD.end, age_band="18_24"))
     assert values(young.tables["referrals"], "total") == (2, 0, 0, 2, 0, 2)
     earlier = build_report(scope_of(cast.coordinator), Criteria(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)))
