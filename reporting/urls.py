@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401 - the reporting pages are added here
+from django.urls import path
 
 from portal.foundation import converters  # noqa: F401 - registers <id:...>
+from reporting import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("dashboards/", views.index, name="index"),
+    path("dashboards/<slug:group>/", views.dashboard, name="dashboard"),
+    path("dashboards/<slug:group>/<slug:table>.<slug:file_format>", views.export, name="export"),
+]

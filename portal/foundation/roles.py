@@ -11,3 +11,4 @@ class Role(models.TextChoices):
     PROBATION_OFFICER = "probation_officer", _("Probation officer")
     PROBATION_SUPERVISOR = "probation_supervisor", _("Probation supervisor")
     NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
+    INTERNATIONAL_VIEWER = "international_viewer", _("International viewer")

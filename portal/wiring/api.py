@@ -1,4 +1,5 @@
-"""The staff JSON API at /api/: one NinjaAPI, owned here, mounting the routers of referrals and aftercare.
+"""The staff JSON API at /api/: one NinjaAPI, owned here, mounting the routers of referrals, aftercare
+and reporting.
 
 Assembled on top because the apps depend one way (cso_directory ← referrals ← aftercare): each app
 offers its router and touches no API object; the answers to refusals are the referrals' ERROR_HANDLERS
@@ -15,6 +16,7 @@ import accounts.token_auth
 import referrals.api
 from accounts.second_factor import second_factor_due
 from aftercare.api import router as case_notes_router
+from reporting.api import router as reporting_router
 
 
 class SessionAuth(security.SessionAuth):
@@ -46,6 +48,7 @@ api = NinjaAPI(
 )
 api.add_router("/", referrals.api.router)
 api.add_router("/", case_notes_router)
+api.add_router("/", reporting_router)
 for exception, handler in {**referrals.api.ERROR_HANDLERS, **accounts.token_auth.ERROR_HANDLERS}.items():
     api.add_exception_handler(exception, handler)
 

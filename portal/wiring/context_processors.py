@@ -10,6 +10,8 @@ from aftercare.models import Alert
 from portal.foundation.roles import Role
 
 PROBATION_ROLES = {Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR}
+# The roles reporting.access shows figures to.
+REPORT_ROLES = {Role.NATIONAL_COORDINATOR, Role.CSO_CASEWORKER, Role.CSO_EDITOR, Role.INTERNATIONAL_VIEWER}
 
 
 @dataclass
@@ -30,6 +32,10 @@ class Navigation:
     @property
     def probation(self) -> bool:
         return bool(self.roles & PROBATION_ROLES)
+
+    @property
+    def reports(self) -> bool:
+        return bool(self.roles & REPORT_ROLES)
 
     @cached_property
     def unread_alerts(self) -> int:

@@ -74,6 +74,7 @@ ROLE_KINDS = {
     Role.PROBATION_OFFICER: OrganisationKind.PROBATION,
     Role.PROBATION_SUPERVISOR: OrganisationKind.PROBATION,
     Role.NATIONAL_COORDINATOR: OrganisationKind.COORDINATION,
+    Role.INTERNATIONAL_VIEWER: OrganisationKind.INTERNATIONAL,
 }
 PHONE_PREFIXES = {
     Country.IRAQ: "+964 ",
@@ -287,6 +288,18 @@ class TestLoadedDemoData:
         ]
         for path in ("/", "/directory/", "/admin/", "/accounts/login/"):
             assert re.search(rf"http://127\.0\.0\.1:\d+{path}(\s|$)", demo_output), path
+
+    def test_the_viewer_and_the_coordinator_see_dashboards_full_of_figures(self, client):
+        dashboards = {
+            "viewer": ("referrals", "outcomes", "release", "aftercare", "network"),
+            "kz.coordinator": ("referrals", "aftercare", "network"),
+        }
+        for username, groups in dashboards.items():
+            client.force_login(get_user_model().objects.get(username=username))
+            for group in groups:
+                response = client.get(f"/reporting/dashboards/{group}/")
+                figures = re.findall(r"<td>(\d+)</td>", response.content.decode())
+                assert any(int(figure) >= 5 for figure in figures), (username, group)
 
     def test_every_filter_value_is_on_some_services_and_not_on_others(self):
         total = live_services().count()

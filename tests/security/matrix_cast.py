@@ -44,6 +44,7 @@ ROLES = (
     "supervisor",  # probation supervisor of that office
     "coordinator",  # national coordinator of the client's country
     "foreign",  # prison social worker in Iraq
+    "viewer",  # international viewer (a donor): figures of every country, no person
 )
 
 
@@ -62,6 +63,7 @@ class Cast:
     supervisor: User
     coordinator: User
     foreign: User
+    viewer: User
     client: Client
     need: Need
     consent: Consent
@@ -133,6 +135,9 @@ def build_cast() -> Cast:
         supervisor=supervisor,
         coordinator=member("coordinator", coordination_office, Role.NATIONAL_COORDINATOR),
         foreign=member("foreign-social-worker", foreign_prison, Role.PRISON_SOCIAL_WORKER),
+        viewer=member(
+            "viewer", make_organisation("KZ", title="Donor Fund", kind="international"), Role.INTERNATIONAL_VIEWER
+        ),
         client=client,
         need=need,
         consent=consent,

@@ -72,6 +72,7 @@ HOLDER = ("social_worker",)
 PROBATION = ("officer", "supervisor")
 TEAM = (*HOLDER, *PROBATION, "caseworker")
 REFERRERS = (*HOLDER, *PROBATION)
+REPORTERS = ("caseworker", "editor", "coordinator", "viewer")
 
 
 def only(roles: tuple[str, ...], status: int = 200, **others: int) -> dict[str, int | str]:
@@ -140,6 +141,10 @@ PAGES: dict[str, dict[str, int | str]] = {
     "new_recovery_codes": public(405),  # POST only
     "account_tokens": signed_in(),
     "account_token_revoke": signed_in(405),
+    # Figures, never people: coordinators their country's, a CSO's members their organisation's.
+    "reporting:index": only(REPORTERS, 302),
+    "reporting:dashboard": only(REPORTERS),
+    "reporting:export": only(REPORTERS),
 }
 
 # Wagtail's admin, by URL name pattern (first match): only editors and coordinators enter it;
@@ -226,6 +231,7 @@ API: dict[str, dict[str, int | str]] = {
     "referrals_api_list_access_log": api_for(("supervisor", "coordinator")),
     "aftercare_api_subject_access": api_for(("coordinator",)),
     "aftercare_api_handover": api_for(HOLDER, 400, officer=403, supervisor=403),  # handed over already
+    "reporting_api_report": api_for(REPORTERS),
     "cso_directory_hsds_api_get_service_at_location": public(404),  # the cast's service has no location
     "cso_directory_hsds_api_*": public(),
 }
@@ -274,6 +280,9 @@ def ids_of(cast: Cast) -> dict[str, Callable[[], Any]]:
         "taxonomies": lambda: PATHWAYS_TAXONOMY_ID,
         "taxonomy_terms": lambda: pathway("education").pk,
         "verb": lambda: "start",
+        "group": lambda: "referrals",
+        "table": lambda: "referrals",
+        "file_format": lambda: "csv",
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
         "restriction_id": lambda: 1,
@@ -631,8 +640,9 @@ async def test_every_socket_route_for_every_role():
 
 # Opaque ids --------------------------------------------------------------------------------------
 
-# Path parameters that are not ids of records: a referral's step, a password-reset link's parts.
-NOT_IDS = {"verb", "uidb64", "token"}
+# Path parameters that are not ids of records: a referral's step, a password-reset link's parts,
+# a report's dashboard, table and file format (reports count, never name, people).
+NOT_IDS = {"verb", "uidb64", "token", "group", "table", "file_format"}
 
 
 def test_person_routes_carry_opaque_ids_only():
