@@ -10,6 +10,8 @@ from aftercare.models import Alert
 from portal.foundation.roles import Role
 
 PROBATION_ROLES = {Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR}
+# A national coordinator is told of no referral: their workspace is the country's overview, without notifications.
+ROLES_WITHOUT_NOTICES = {Role.NATIONAL_COORDINATOR}
 
 
 @dataclass
@@ -26,6 +28,10 @@ class Navigation:
     @property
     def workspace(self) -> bool:
         return bool(self.roles)
+
+    @property
+    def notices(self) -> bool:
+        return bool(self.roles - ROLES_WITHOUT_NOTICES)
 
     @property
     def probation(self) -> bool:
