@@ -132,6 +132,11 @@ PAGES: dict[str, dict[str, int | str]] = {
     "referrals:access_log": only(("supervisor", "coordinator")),
     # Everything held about one client: for coordinators.
     "aftercare:subject_access": only(("coordinator",)),
+    # The country's overview and the lists of referrals and organisations behind it: for its coordinators.
+    "reporting:overview_start": only(("coordinator",), 302),
+    "reporting:overview": only(("coordinator",)),
+    "reporting:overview_referrals": only(("coordinator",)),
+    "reporting:overview_organisations": only(("coordinator",)),
     # The user's own security: second factor, recovery codes, personal API tokens.
     "two_factor_verify": signed_in(302),  # no device yet: to the set-up
     "two_factor_setup": signed_in(),
@@ -279,6 +284,7 @@ def ids_of(cast: Cast) -> dict[str, Callable[[], Any]]:
         "restriction_id": lambda: 1,
         "page_view_restriction_id": lambda: 1,
         "page_id": lambda: cast.service.pk,
+        "country": lambda: cast.client.country,
     }
 
 
