@@ -637,8 +637,9 @@ async def test_every_socket_route_for_every_role():
 
 # Opaque ids --------------------------------------------------------------------------------------
 
-# Path parameters that are not ids of records: a referral's step, a password-reset link's parts.
-NOT_IDS = {"verb", "uidb64", "token"}
+# Path parameters that are not ids of records: a referral's step, a password-reset link's parts, a
+# country's ISO 3166-1 code (the overview of a country its coordinators read).
+NOT_IDS = {"verb", "uidb64", "token", "country"}
 
 
 def test_person_routes_carry_opaque_ids_only():
