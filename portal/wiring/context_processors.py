@@ -12,6 +12,8 @@ from portal.foundation.roles import Role
 PROBATION_ROLES = {Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR}
 # The roles reporting.access shows figures to.
 REPORT_ROLES = {Role.NATIONAL_COORDINATOR, Role.CSO_CASEWORKER, Role.CSO_EDITOR, Role.INTERNATIONAL_VIEWER}
+# Coordinators and international viewers are told of no referral: their workspace is figures, without notifications.
+ROLES_WITHOUT_NOTICES = {Role.NATIONAL_COORDINATOR, Role.INTERNATIONAL_VIEWER}
 
 
 @dataclass
@@ -28,6 +30,10 @@ class Navigation:
     @property
     def workspace(self) -> bool:
         return bool(self.roles)
+
+    @property
+    def notices(self) -> bool:
+        return bool(self.roles - ROLES_WITHOUT_NOTICES)
 
     @property
     def probation(self) -> bool:

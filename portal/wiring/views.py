@@ -10,12 +10,15 @@ from portal.wiring.health import channel_layer_status, database_status
 from referrals.access import organisations_where
 
 # Each role's first page after signing in, in this order when a user holds several roles.
-# National coordinators have no overview of their own yet: they start on the admin dashboard.
+# National coordinators start on their country's overview; CSO editors, who keep a listing, on the admin
+# dashboard; international viewers on the network's figures.
 START_PAGES = [
     ((Role.PRISON_SOCIAL_WORKER,), "referrals:client_list"),
     ((Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR), "aftercare:caseload"),
     ((Role.CSO_CASEWORKER,), "referrals:inbox"),
-    ((Role.NATIONAL_COORDINATOR, Role.CSO_EDITOR), "wagtailadmin_home"),
+    ((Role.NATIONAL_COORDINATOR,), "reporting:overview_start"),
+    ((Role.CSO_EDITOR,), "wagtailadmin_home"),
+    ((Role.INTERNATIONAL_VIEWER,), "reporting:index"),
 ]
 
 

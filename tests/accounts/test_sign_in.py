@@ -47,8 +47,9 @@ def organisations(db):
         ("cso", Role.CSO_CASEWORKER, "/inbox/"),
         ("probation", Role.PROBATION_OFFICER, "/caseload/"),
         ("probation", Role.PROBATION_SUPERVISOR, "/caseload/"),
-        # The coordinators' own overview does not exist yet: they start on the admin dashboard.
-        ("cso", Role.NATIONAL_COORDINATOR, "/admin/"),
+        # Coordinators start on their country's overview; editors on the admin dashboard.
+        ("cso", Role.NATIONAL_COORDINATOR, "/reporting/overview/"),
+        ("cso", Role.CSO_EDITOR, "/admin/"),
     ],
 )
 def test_each_role_lands_on_its_own_start_page(client, organisations, organisation, role, start):

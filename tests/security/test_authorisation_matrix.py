@@ -133,6 +133,11 @@ PAGES: dict[str, dict[str, int | str]] = {
     "referrals:access_log": only(("supervisor", "coordinator")),
     # Everything held about one client: for coordinators.
     "aftercare:subject_access": only(("coordinator",)),
+    # The country's overview and the lists of referrals and organisations behind it: for its coordinators.
+    "reporting:overview_start": only(("coordinator",), 302),
+    "reporting:overview": only(("coordinator",)),
+    "reporting:overview_referrals": only(("coordinator",)),
+    "reporting:overview_organisations": only(("coordinator",)),
     # The user's own security: second factor, recovery codes, personal API tokens.
     "two_factor_verify": signed_in(302),  # no device yet: to the set-up
     "two_factor_setup": signed_in(),
@@ -288,6 +293,7 @@ def ids_of(cast: Cast) -> dict[str, Callable[[], Any]]:
         "restriction_id": lambda: 1,
         "page_view_restriction_id": lambda: 1,
         "page_id": lambda: cast.service.pk,
+        "country": lambda: cast.client.country,
     }
 
 
@@ -641,8 +647,9 @@ async def test_every_socket_route_for_every_role():
 # Opaque ids --------------------------------------------------------------------------------------
 
 # Path parameters that are not ids of records: a referral's step, a password-reset link's parts,
-# a report's dashboard, table and file format (reports count, never name, people).
-NOT_IDS = {"verb", "uidb64", "token", "group", "table", "file_format"}
+# a report's dashboard, table and file format (reports count, never name, people), a country's
+# ISO 3166-1 code (the overview of a country its coordinators read).
+NOT_IDS = {"verb", "uidb64", "token", "group", "table", "file_format", "country"}
 
 
 def test_person_routes_carry_opaque_ids_only():
