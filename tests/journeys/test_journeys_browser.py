@@ -218,16 +218,16 @@ class Journey:
         self.shots += 1
         self.page.screenshot(path=self.artefacts / f"{self.name}-{self.shots:02d}-{step}.png", full_page=True)
 
-    def tab_to(self, target: Locator, key: str = "Tab") -> None:
-        """Press Tab (or `key`) until `target` has the focus, checking that each control it passes shows it."""
+    def tab_to(self, target: Locator) -> None:
+        """Press Tab until `target` has the focus, checking that each control it passes shows it."""
         handle = target.element_handle()
         for _press in range(MOST_PRESSES):
-            self.page.keyboard.press(key)
+            self.page.keyboard.press("Tab")
             state = self.page.evaluate(FOCUS_STATE, [handle, LEAST_FOCUS_CONTRAST])
             assert state["visible"], f"The focus does not show on {state}"
             if state["reached"]:
                 return
-        raise AssertionError(f"{MOST_PRESSES} presses of {key} never reached {target}")
+        raise AssertionError(f"{MOST_PRESSES} presses of Tab never reached {target}")
 
     def press_on(self, target: Locator, key: str = "Enter") -> None:
         self.tab_to(target)
@@ -403,18 +403,22 @@ def test_an_editors_change_goes_live_once_the_coordinator_approves_it(start_jour
     editor.screenshot("edited")
     editor.page.locator("footer [data-w-dropdown-target=toggle]").first.click()
     editor.page.locator('button[name="action-submit"]').click()
-    expect(editor.page.locator(".messages")).to_be_visible()
+    expect(editor.page.locator(".messages")).to_contain_text("submitted for moderation")
     editor.screenshot("submitted")
+
+    visitor = start_journey("5-visitor", "en")
+    visitor.open(cast.listing.url)
+    expect(visitor.page.locator("main")).to_contain_text(cast.listing.description)
+    expect(visitor.page.locator("main")).not_to_contain_text(NEW_DESCRIPTION)
 
     coordinator = start_journey("5-coordinator", "en", "coordinator")
     coordinator.open(f"/admin/pages/{cast.listing.pk}/edit/")
     coordinator.screenshot("review")
     coordinator.page.locator("footer [data-w-dropdown-target=toggle]").first.click()
     coordinator.page.get_by_role("button", name="Approve and Publish", exact=True).click()
-    expect(coordinator.page.locator(".messages")).to_be_visible()
+    expect(coordinator.page.locator(".messages")).to_contain_text("has been updated")
     coordinator.screenshot("approved")
 
-    visitor = start_journey("5-visitor", "en")
     visitor.open(cast.listing.url)
     expect(visitor.page.locator("main")).to_contain_text(NEW_DESCRIPTION)
     visitor.screenshot("public")
