@@ -6,7 +6,7 @@ one, so that " word" marks the start of a word):
 
 - normalised: lower case; Arabic without diacritics (tashkeel) or tatweel, with one alef for
   أ إ آ ٱ ا, one ya for ى ي ی, ta marbuta ة written as ه, the Persian/Kurdish kaf and heh as the
-  Arabic ones, and a word with the article ال also without it ("السكن" and "سكن");
+  Arabic ones, and a word with the article ال (also after و ب ك ف ل) also without it ("للسكن" and "سكن");
 - folded to Latin (`fold`): Cyrillic and Arabic spelt in Latin letters (anyascii), then the
   spellings that vary between transliterations made one: й/y/i, kh/h, q/k, gh/g, zh/dzh/j,
   c/k, and doubled letters as one, so that "Айгүл", "Айгуль" and "Aigul" all read "aigul";
@@ -45,7 +45,9 @@ ARABIC_LETTERS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك", "ھ": "ه"}
 )
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
-ARABIC_ARTICLE = "ال"
+# The article ال, alone or after a one-letter particle (and, with, like, so, for: لل for ل+ال).
+ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+SHORTEST_STEM = 3
 WORD = re.compile(r"[^\W_]+")
 NOT_LATIN = re.compile("[^a-z0-9]")
 # Spellings that differ between transliterations of the same name, in the order they apply.
@@ -89,9 +91,10 @@ def is_arabic(word: str) -> bool:
 
 
 def without_article(word: str) -> str:
-    """A normalised Arabic word without the article ال ("السكن" → "سكن"); any other word as it is."""
-    if word.startswith(ARABIC_ARTICLE) and len(word) > len(ARABIC_ARTICLE) + 2:
-        return word[len(ARABIC_ARTICLE) :]
+    """A normalised Arabic word without the article ال, alone or after و ب ك ف ل ("والسكن", "للسكن" → "سكن")."""
+    for article in ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) >= len(article) + SHORTEST_STEM:
+            return word[len(article) :]
     return word
 
 
