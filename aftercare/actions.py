@@ -441,6 +441,7 @@ def erase_client(client: Client) -> Client:
         last_name="",
         other_names="",
         name_key="",
+        name_search="",
         contact_route="",
         risk_notes="",
         birth_date=datetime.date(client.birth_date.year, 1, 1),

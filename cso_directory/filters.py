@@ -20,11 +20,11 @@ from cso_directory.models import (
     with_listing_relations,
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from cso_directory.search import matching_services
 from portal.foundation.countries import Country
 from portal.foundation.listing import paginate, query_without_page
 
 RESULTS_PER_PAGE = 20
-KEYWORD_MATCH_LIMIT = 1000
 
 
 class DirectoryForm(forms.Form):
@@ -128,9 +128,8 @@ class ServiceFilter(django_filters.FilterSet):
         return gettext("%(filter)s: %(value)s") % {"filter": field.label, "value": value}
 
     def filter_keyword(self, queryset, name, value):
-        """Full-text search through Wagtail search (PostgreSQL full text, or SQLite's)."""
-        matches = ServicePage.objects.live().search(value, operator="and")[:KEYWORD_MATCH_LIMIT]
-        return queryset.filter(pk__in=[service.pk for service in matches])
+        """Services matching every word, by word form and across scripts, in the same query (cso_directory.search)."""
+        return matching_services(queryset, value)
 
     def filter_region(self, queryset, name, value):
         return queryset.serving_region(value)

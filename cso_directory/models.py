@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
 from cso_directory.page_forms import OrganisationPageForm
+from cso_directory.search import service_search_document
 from cso_directory.validators import TextLimit
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
@@ -167,6 +168,11 @@ class CountryDirectoryPage(Page):
         return {**super().get_context(request, *args, **kwargs), "organisations": organisations}
 
 
+def updates_any(update_fields, *names: str) -> bool:
+    """Whether a save with these `update_fields` (None: every field) writes one of `names`."""
+    return update_fields is None or not set(update_fields).isdisjoint(names)
+
+
 class OrganisationKind(models.TextChoices):
     CSO = "cso", _("Civil society organisation / NGO")
     GOVERNMENT = "government", _("Government service")
@@ -253,8 +259,16 @@ class OrganisationPage(Page):
         validate_names(self, "title", "local_name")
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         self.country = self.get_parent().specific.country
         super().save(*args, **kwargs)
+        if not adding and updates_any(kwargs.get("update_fields"), "title", "local_name"):
+            self.refresh_services_search_documents()
+
+    def refresh_services_search_documents(self) -> None:
+        """Rebuild the search documents of the organisation's services, which hold its names."""
+        for service in self.services.select_related("organisation").prefetch_related("categories"):
+            ServicePage.objects.filter(pk=service.pk).update(search_document=service_search_document(service))
 
     def get_context(self, request, *args, **kwargs):
         services = with_listing_relations(self.services.live().public().order_by("title"), request.user)
@@ -365,6 +379,8 @@ class ServicePage(Page):
     fees_description = limited_text(_("fees"), 500, blank=True)
     interpretation_services = limited_text(_("interpretation services"), 500, blank=True)
     alert = limited_text(_("alert"), 300, blank=True)
+    # Built on every save from the service's and its organisation's names and texts (cso_directory.search).
+    search_document = models.TextField(default="", blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
@@ -437,6 +453,7 @@ class ServicePage(Page):
 
     def save(self, *args, **kwargs):
         self.organisation = self.get_parent().specific
+        self.search_document = service_search_document(self)
         super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

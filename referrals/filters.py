@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from cso_directory.models import Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.models import AuditEvent
+from portal.foundation.text_search import matching
 from portal.foundation.widgets import DateRangeWidget
 from referrals.access import clients_visible_to
-from referrals.models import Client, Referral, ReferralStatus, name_key, overdue
+from referrals.models import Client, Referral, ReferralStatus, overdue
 
 DATE_RANGE = DateRangeWidget()
 
@@ -37,8 +38,9 @@ class ClientFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_reference_or_name(self, queryset, name, value):
-        # Names compare in Latin letters, so "Айгуль", "Aigul" and "Айгүл" find the same person.
-        return queryset.filter(Q(reference__icontains=value.strip()) | Q(name_key__icontains=name_key(value)))
+        # Names also compare in Latin letters and Arabic by its consonants, so "aigul" finds "Айгүл",
+        # "Айгуль" and "Aigul", and "ahmed" finds "أحمد" (portal.foundation.text_search).
+        return queryset.filter(Q(reference__icontains=value.strip()) | matching("name_search", value))
 
 
 class InboxFilter(django_filters.FilterSet):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
+from portal.foundation.text_search import search_document
 from portal.foundation.validators import validate_free_texts, validate_names
 
 StrOrPromise = str | Promise
@@ -86,6 +87,8 @@ class Client(models.Model):
         help_text=_("The same names as written in another script, e.g. Cyrillic, Arabic or Latin."),
     )
     name_key = models.CharField(max_length=400, editable=False, db_index=True)
+    # The names' search document (portal.foundation.text_search): what the client-name search matches.
+    name_search = models.TextField(default="", blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), db_index=True)
     expected_release_date = models.DateField(_("expected release date"), null=True, blank=True, db_index=True)
@@ -135,6 +138,7 @@ class Client(models.Model):
     def save(self, *args, **kwargs):
         self.country = self.prison.country
         self.name_key = name_key(self.first_name, self.last_name, self.other_names)
+        self.name_search = search_document(self.first_name, self.last_name, self.other_names)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -91,6 +91,7 @@ def test_a_client_past_the_period_is_erased_with_notes_needs_consent_and_files(c
 
     erased = Client.objects.get(pk=client.pk)
     assert (erased.first_name, erased.last_name, erased.other_names, erased.name_key) == ("", "", "", "")
+    assert erased.name_search == ""
     assert (erased.risk_notes, erased.contact_route) == ("", "")
     assert erased.birth_date == datetime.date(client.birth_date.year, 1, 1)
     assert (erased.country, erased.sex, erased.reference) == (client.country, client.sex, client.reference)

@@ -6,6 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.actions import add_membership
+from cso_directory.models import ServicePage
+from cso_directory.search import matching_services
 from portal.foundation.roles import Role
 from tests.factories import make_organisation, make_service
 from tests.shared_casts import shared_fixture
@@ -239,3 +241,132 @@ def test_an_empty_result_says_which_filter_emptied_it(client, services, django_a
     assert "Without “Language: Arabic” there would be 1 service." in body
     assert 'href="?country=KZ&amp;accepting=on"' in body
     assert "Without “Accepting referrals now”" not in body  # still nothing without it
+
+
+# Search across scripts and word forms (portal.foundation.text_search) ---------------------------
+
+
+@shared_fixture
+def multilingual():
+    """Services written in English, Russian, Kazakh, Tajik and Arabic, one of them unpublished.
+
+    Only "Identity documents" and the unpublished one are in "Legal aid and documents": the
+    category's name is part of what a service is found by.
+    """
+    almaty = make_organisation("KZ", title="Almaty Legal Aid", regions=["KZ-75"])
+    dushanbe = make_organisation("TJ", title="Dushanbe Rights Centre")
+    baghdad = make_organisation("IQ", title="Baghdad Family House", local_name="بيت العائلة")
+    services = {
+        "identity": make_service(
+            almaty,
+            title="Identity documents",
+            categories=["legal-aid"],
+            description="Help to obtain national ID cards and birth certificates.",
+        ),
+        "consultation": make_service(
+            almaty,
+            title="Юридическая консультация",
+            categories=["employment"],
+            description="Legal advice.",
+            description_local="Восстановление документов и паспорта после освобождения.",
+        ),
+        "kazakh": make_service(
+            almaty, title="Құжаттар бойынша көмек", categories=["employment"], description="Help with papers."
+        ),
+        "tajik": make_service(
+            dushanbe,
+            title="Legal aid in Dushanbe",
+            categories=["employment"],
+            description="Lawyers for returnees.",
+            description_local="Барқарорсозии ҳуҷҷатҳо ва шиноснома.",
+        ),
+        "housing": make_service(
+            baghdad,
+            title="Housing support",
+            categories=["housing"],
+            description="A place to stay after release.",
+            description_local="المساعدة في السكن بعد الإفراج، وغرفة مؤقتة في مَسْكَنٍ آمِن.",
+        ),
+        "school": make_service(
+            baghdad,
+            title="Back to school",
+            categories=["education"],
+            description="Help to enrol children.",
+            description_local="إعادة التسجيل في المدرسة وزيارة مستشفى الأطفال.",
+        ),
+        "hidden": make_service(
+            almaty, title="Unpublished documents desk", categories=["legal-aid"], description="ID card help."
+        ),
+    }
+    services["hidden"].unpublish()
+    return services
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Word forms by stem ("documents" ↔ "document"), by word start ("ID" ↔ "identity"), and across
+        # scripts: "documents" and "документов" fold to the same Latin "dokument…".
+        ("documents", ["Identity documents", "Юридическая консультация"]),
+        ("document", ["Identity documents", "Юридическая консультация"]),
+        ("ID card", ["Identity documents"]),
+        ("документы", ["Identity documents", "Юридическая консультация"]),
+        # A Latin spelling finding the Cyrillic title.
+        ("yuridicheskaya", ["Юридическая консультация"]),
+        ("konsultatsiya", ["Юридическая консультация"]),
+        # Kazakh and Tajik, which PostgreSQL has no stemmer for, by prefix: other case endings.
+        ("құжаттарды", ["Құжаттар бойынша көмек"]),
+        ("құжат", ["Құжаттар бойынша көмек"]),
+        ("ҳуҷҷатҳоро", ["Legal aid in Dushanbe"]),
+        ("hujjat", ["Legal aid in Dushanbe"]),
+        # Arabic: a word with the article in the text, diacritics on either side, letter variants.
+        ("سكن", ["Housing support"]),
+        ("سَكَن", ["Housing support"]),
+        ("مسكن امن", ["Housing support"]),
+        ("اعادة", ["Back to school"]),  # إعادة: alef with hamza below
+        ("مستشفي", ["Back to school"]),  # مستشفى: alef maqsura as ya
+        ("المدرسه", ["Back to school"]),  # المدرسة: ta marbuta as ha
+        ("العائلـــة", ["Back to school", "Housing support"]),  # tatweel; the organisation's local name
+        # Arabic and Latin spellings by their consonants.
+        ("sakan", ["Housing support"]),
+        # Every word must match.
+        ("documents housing", []),
+    ],
+)
+def test_keyword_search_finds_word_forms_across_scripts(client, multilingual, query, expected):
+    response = client.get("/directory/", {"q": query})
+    assert titles(response) == expected
+
+
+def test_keyword_search_never_finds_unpublished_services(client, multilingual):
+    assert titles(client.get("/directory/", {"q": "unpublished"})) == []
+    assert "Unpublished documents desk" not in titles(client.get("/directory/", {"q": "desk"}))
+
+
+def test_keyword_search_runs_in_a_fixed_number_of_queries(client, multilingual, django_assert_num_queries):
+    client.get("/directory/")  # warm Wagtail's site cache
+    queries = queries_for(client, "/directory/?q=documents")
+    for number in range(30):
+        make_service(multilingual["identity"].organisation, title=f"Documents desk {number:02}")
+    with django_assert_num_queries(queries):
+        response = client.get("/directory/?q=documents")
+    assert response.context["result_count"] == 32  # and "Identity documents" and "Юридическая консультация"
+
+
+def test_renaming_an_organisation_updates_what_its_services_are_found_by(client, multilingual):
+    organisation = multilingual["identity"].organisation
+    organisation.title = "Talapker Legal Clinic"
+    organisation.save_revision().publish()
+    found = titles(client.get("/directory/", {"q": "talapker"}))
+    assert found == ["Identity documents", "Юридическая консультация", "Құжаттар бойынша көмек"]
+    assert titles(client.get("/directory/", {"q": "Almaty"})) == []
+
+
+def test_keyword_search_is_served_by_the_trigram_and_stem_indexes(multilingual):
+    services = matching_services(ServicePage.objects.all(), "documents").values("pk")
+    with connection.cursor() as cursor:  # a handful of rows: make the planner show what its indexes serve
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = services.explain()
+    assert "service_search_trigrams" in plan, plan
+    assert "service_search_stems" in plan, plan
