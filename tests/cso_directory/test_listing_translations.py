@@ -19,7 +19,7 @@ from cso_directory.models import (
     ServicePage,
     ServiceTranslation,
 )
-from tests.cso_directory.admin_cast import build_cast, service_form
+from tests.cso_directory.admin_cast import build_cast, organisation_form, service_form
 from tests.cso_directory.test_hsds_api import assert_valid_response
 from tests.factories import make_organisation, make_service
 from tests.shared_casts import shared_fixture
@@ -323,10 +323,28 @@ def test_an_editors_translation_waits_for_approval_then_shows(client, cast):
     assert f'<h1 lang="ar" dir="auto">{AR_TITLE}</h1>' in get_in(client, service.url, "ar").content.decode()
 
 
-def test_the_edit_form_offers_the_translations(client, cast):
+def test_an_organisations_translation_goes_to_moderation_too(client, cast):
+    organisation = cast.org_a
+    client.force_login(cast.editor)
+    translations = inline_formset([{"language": "ar", "title": AR_ORGANISATION, "description": "نساعد الناس."}])
+
+    response = client.post(
+        f"/admin/pages/{organisation.pk}/edit/",
+        {**organisation_form(organisation, translations=translations), "action-submit": "1"},
+    )
+
+    assert response.status_code == 302
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(organisation.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not OrganisationTranslation.objects.filter(page=organisation).exists()
+    assert AR_ORGANISATION in str(OrganisationPage.objects.get(pk=organisation.pk).get_latest_revision().content)
+
+
+@pytest.mark.parametrize("listing", ["org_a", "service_a"])
+def test_the_edit_form_offers_the_translations(client, cast, listing):
     client.force_login(cast.editor)
 
-    content = client.get(f"/admin/pages/{cast.service_a.pk}/edit/").content.decode()
+    content = client.get(f"/admin/pages/{getattr(cast, listing).pk}/edit/").content.decode()
 
     assert 'name="translations-TOTAL_FORMS"' in content
     assert 'name="original_language"' in content
