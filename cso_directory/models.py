@@ -7,21 +7,23 @@ change an editor makes goes through the same Wagtail revision and approval workf
 """
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageManager
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cso_directory.access import can_see_sensitive_attributes
-from cso_directory.page_forms import OrganisationPageForm
+from cso_directory.page_forms import ListingPageForm, OrganisationPageForm
 from cso_directory.search import service_search_document
 from cso_directory.validators import TextLimit
 from portal.foundation.countries import Country
@@ -32,6 +34,94 @@ from portal.foundation.validators import validate_names
 def limited_text(verbose_name, limit: int, **options) -> models.TextField:
     """Free text an editor types, of at most `limit` characters; going over names the field and the limit."""
     return models.TextField(verbose_name, validators=[TextLimit(limit, verbose_name)], **options)
+
+
+def original_language_field() -> models.CharField:
+    """The language a listing's own texts are written in: one of the portal's languages."""
+    return models.CharField(
+        _("original language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the texts of this page are written in. Add translations into other languages below."),
+    )
+
+
+def translations_panel() -> InlinePanel:
+    return InlinePanel("translations", heading=_("Translations"), label=_("Translation"))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text shown to visitors and the language it is written in."""
+
+    value: str
+    language: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ShownTexts:
+    """A listing's visitor-facing texts in one language: each one translated where a translation has it,
+    else the original. `texts["title"]` (`{{ texts.title }}` in a template) is a `Text`."""
+
+    def __init__(self, listing: Any, language: str):
+        original = listing.original_language
+        translation = None
+        if language != original:
+            translation = next((row for row in listing.translations.all() if row.language == language), None)
+        self.language = language
+        self.original_language = original
+        self.original_language_name = listing.get_original_language_display()
+        self.is_translated = translation is not None
+        self.texts: dict[str, Text] = {}
+        for field in listing.translated_fields:
+            translated_value = getattr(translation, field) if translation is not None else ""
+            if translated_value:
+                self.texts[field] = Text(translated_value, language)
+            else:
+                self.texts[field] = Text(getattr(listing, field), original)
+
+    def __getitem__(self, field: str) -> Text:
+        return self.texts[field]
+
+    @property
+    def falls_back(self) -> bool:
+        """Whether any text shown is in the original language though the visitor asked for another."""
+        return any(text.value and text.language != self.language for text in self.texts.values())
+
+
+class TranslatableListing:
+    """A page whose `translated_fields` editors translate in `translations` (a ListingTranslation per language)."""
+
+    translated_fields: tuple[str, ...]
+
+    def translated(self, language: str) -> ShownTexts:
+        return ShownTexts(self, language)
+
+
+def translations_in(translation_model: type[models.Model], language: str, lookup: str = "translations"):
+    """A prefetch of the listings' translations into `language` only: all that `translated(language)` reads."""
+    return models.Prefetch(lookup, queryset=translation_model._default_manager.filter(language=language))
+
+
+class ListingTranslation(Orderable):
+    """The texts of an organisation or service page in one more language, edited and approved with the page."""
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("name"), max_length=255)
+    description = limited_text(_("description"), 2000)
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        validate_names(self, "title")
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()}: {self.title}"
 
 
 class Region(models.Model):
@@ -165,6 +255,7 @@ class CountryDirectoryPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         organisations = OrganisationPage.objects.child_of(self).live().public().order_by("title")
+        organisations = organisations.prefetch_related(translations_in(OrganisationTranslation, get_language()))
         return {**super().get_context(request, *args, **kwargs), "organisations": organisations}
 
 
@@ -182,8 +273,9 @@ class OrganisationKind(models.TextChoices):
     COORDINATION = "coordination", _("National coordination office")
 
 
-class OrganisationPage(Page):
+class OrganisationPage(TranslatableListing, Page):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
+    original_language = original_language_field()
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True, editable=False)
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
@@ -218,6 +310,7 @@ class OrganisationPage(Page):
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("original_language"),
         FieldPanel("local_name"),
         FieldPanel("kind"),
         FieldPanel("description"),
@@ -236,6 +329,7 @@ class OrganisationPage(Page):
         FieldPanel("languages"),
         FieldPanel("verified_on"),
         FieldPanel("logo"),
+        translations_panel(),
     ]
     search_fields = [
         *Page.search_fields,
@@ -249,6 +343,7 @@ class OrganisationPage(Page):
     parent_page_types = ["cso_directory.CountryDirectoryPage"]
     subpage_types = ["cso_directory.ServicePage"]
     exclude_fields_in_copy = ["hsds_id", "editors"]
+    translated_fields = ("title", "description")
 
     class Meta:
         verbose_name = _("organisation")
@@ -274,9 +369,23 @@ class OrganisationPage(Page):
         services = with_listing_relations(self.services.live().public().order_by("title"), request.user)
         return {
             **super().get_context(request, *args, **kwargs),
+            "texts": self.translated(get_language()),
             "services": services,
             "show_sensitive": can_see_sensitive_attributes(request.user),
         }
+
+
+class OrganisationTranslation(ListingTranslation):
+    page = ParentalKey(OrganisationPage, on_delete=models.CASCADE, related_name="translations")
+
+    panels = [FieldPanel("language"), FieldPanel("title"), FieldPanel("description")]
+
+    class Meta(ListingTranslation.Meta):
+        verbose_name = _("organisation translation")
+        verbose_name_plural = _("organisation translations")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "language"], name="one_organisation_translation_per_language")
+        ]
 
 
 class SexServed(models.TextChoices):
@@ -326,7 +435,7 @@ class ServicePageQuerySet(PageQuerySet):
         return services
 
 
-class ServicePage(Page):
+class ServicePage(TranslatableListing, Page):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         OrganisationPage,
@@ -335,6 +444,7 @@ class ServicePage(Page):
         editable=False,
         verbose_name=_("organisation"),
     )
+    original_language = original_language_field()
     local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
     description = limited_text(_("description"), 2000)
     description_local = limited_text(_("description in the local language"), 2000, blank=True)
@@ -384,6 +494,7 @@ class ServicePage(Page):
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("original_language"),
         FieldPanel("local_name"),
         FieldPanel("description"),
         FieldPanel("description_local"),
@@ -418,6 +529,7 @@ class ServicePage(Page):
             heading=_("Details"),
         ),
         InlinePanel("service_areas", heading=_("Service areas")),
+        translations_panel(),
     ]
     search_fields = [
         *Page.search_fields,
@@ -430,6 +542,16 @@ class ServicePage(Page):
     parent_page_types = ["cso_directory.OrganisationPage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["hsds_id"]
+    base_form_class = ListingPageForm
+    translated_fields = (
+        "title",
+        "description",
+        "eligibility_description",
+        "application_process",
+        "fees_description",
+        "interpretation_services",
+        "alert",
+    )
 
     objects = PageManager.from_queryset(ServicePageQuerySet)()
 
@@ -457,8 +579,11 @@ class ServicePage(Page):
         super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        language = get_language()
         return {
             **super().get_context(request, *args, **kwargs),
+            "texts": self.translated(language),
+            "organisation_texts": self.organisation.translated(language),
             "show_sensitive": can_see_sensitive_attributes(request.user),
             "reach": self.how_to_reach(),
         }
@@ -470,6 +595,33 @@ class ServicePage(Page):
             field: getattr(self, field) or getattr(organisation, field)
             for field in ("email", "phone", "website", "address", "opening_hours")
         }
+
+
+class ServiceTranslation(ListingTranslation):
+    page = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="translations")
+    eligibility_description = limited_text(_("eligibility"), 1000, blank=True)
+    application_process = limited_text(_("how to apply"), 1000, blank=True)
+    fees_description = limited_text(_("fees"), 500, blank=True)
+    interpretation_services = limited_text(_("interpretation services"), 500, blank=True)
+    alert = limited_text(_("alert"), 300, blank=True)
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("eligibility_description"),
+        FieldPanel("application_process"),
+        FieldPanel("fees_description"),
+        FieldPanel("interpretation_services"),
+        FieldPanel("alert"),
+    ]
+
+    class Meta(ListingTranslation.Meta):
+        verbose_name = _("service translation")
+        verbose_name_plural = _("service translations")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "language"], name="one_service_translation_per_language")
+        ]
 
 
 class Membership(models.Model):
@@ -534,8 +686,15 @@ class MembershipRequest(models.Model):
 
 
 def with_listing_relations(services, user):
-    """Everything a list of services shows, fetched in a fixed number of queries."""
-    services = services.select_related("organisation").prefetch_related("categories", "languages")
+    """Everything a list of services shows, fetched in a fixed number of queries: in the active
+    language, so only the translations into it (the pages render in that language)."""
+    language = get_language()
+    services = services.select_related("organisation").prefetch_related(
+        "categories",
+        "languages",
+        translations_in(ServiceTranslation, language),
+        translations_in(OrganisationTranslation, language, "organisation__translations"),
+    )
     if can_see_sensitive_attributes(user):
         services = services.prefetch_related("sensitive_attributes")
     return services

@@ -6,7 +6,21 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from cso_directory.access import can_change_organisation_kind
 
 
-class OrganisationPageForm(WagtailAdminPageForm):
+class ListingPageForm(WagtailAdminPageForm):
+    """An organisation's or a service's page, with its translations: none into its original language."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        original = cleaned_data.get("original_language")
+        translations = self.formsets.get("translations")
+        if original and translations is not None and translations.is_valid():
+            for form in translations.forms:
+                if form not in translations.deleted_forms and form.cleaned_data.get("language") == original:
+                    form.add_error("language", _("This is the page's original language: choose another one."))
+        return cleaned_data
+
+
+class OrganisationPageForm(ListingPageForm):
     """An organisation's page: only its country's coordinators say what kind it is (CSO, prison...).
 
     For anyone else the field is disabled, so a posted kind is ignored and the saved one kept.

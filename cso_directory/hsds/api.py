@@ -2,6 +2,11 @@
 
 Listings take `page` and `per_page` and answer in HSDS's paging envelope; unknown or
 unpublished ids answer 404, malformed parameters 422 naming the parameter.
+
+Organisations and services answer in the language `lang` names (one of the portal's languages),
+else the one the request asks for (the language cookie, then Accept-Language): translated texts
+where their editors translated them, the original elsewhere, each named in the extension field
+`text_languages` (cso_directory.hsds.serialise).
 """
 
 import math
@@ -10,16 +15,26 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from cso_directory.hsds import serialise
-from cso_directory.models import Attribute, OrganisationPage, ServiceAtLocation, ServicePage
+from cso_directory.models import (
+    Attribute,
+    OrganisationPage,
+    OrganisationTranslation,
+    ServiceAtLocation,
+    ServicePage,
+    ServiceTranslation,
+    translations_in,
+)
 from portal.foundation.validators import LARGEST_ID, InputSchema
 
 DEFAULT_PER_PAGE = 50
@@ -47,6 +62,23 @@ class ServiceFilters(InputSchema):
     modified_after: datetime | None = Field(None, description="Only services modified at or after this time.")
 
 
+class Language(InputSchema):
+    lang: str | None = Field(
+        None, description="The language to answer in (en, ar, ckb, ru, kk, ky, tg); else the request's language."
+    )
+
+    @field_validator("lang")
+    @classmethod
+    def one_of_the_portals_languages(cls, value: str | None) -> str | None:
+        codes = [code for code, _name in settings.LANGUAGES]
+        if value is not None and value not in codes:
+            raise ValueError(f"not one of the portal's languages ({', '.join(codes)})")
+        return value
+
+    def chosen(self) -> str:
+        return self.lang or get_language()
+
+
 class Search(InputSchema):
     search: str | None = Field(None, description="Full-text search.")
 
@@ -67,49 +99,74 @@ def api_information(request) -> dict[str, Any]:
 
 
 @api.get("/services", summary="Services, paged")
-def list_services(request, paging: Query[Paging], filters: Query[ServiceFilters]) -> dict[str, Any]:
+def list_services(
+    request, paging: Query[Paging], filters: Query[ServiceFilters], lang: Query[Language]
+) -> dict[str, Any]:
+    language = lang.chosen()
     services = filter_services(serialise.public_services(), filters).select_related("organisation")
-    return paged(services.order_by("title", "hsds_id"), paging, serialise.service_summary)
+    services = services.prefetch_related(*service_translations(language))
+    return paged(services.order_by("title", "hsds_id"), paging, lambda row: serialise.service_summary(row, language))
 
 
 @api.get("/services/{id}", summary="A service, fully nested")
-def get_service(request, id: uuid.UUID) -> dict[str, Any]:
+def get_service(request, id: uuid.UUID, lang: Query[Language]) -> dict[str, Any]:
+    language = lang.chosen()
     services = serialise.with_service_details(serialise.public_services())
-    service = get_or_404(services, _("No service with this id."), hsds_id=id)
-    return serialise.service(service, serialise.attributes_of_services([service]))
+    service = get_or_404(
+        services.prefetch_related(*service_translations(language)), _("No service with this id."), hsds_id=id
+    )
+    return serialise.service(service, serialise.attributes_of_services([service]), language)
 
 
 @api.get("/organizations", summary="Organisations, paged")
-def list_organisations(request, paging: Query[Paging], query: Query[Search]) -> dict[str, Any]:
-    organisations = serialise.public_organisations()
+def list_organisations(request, paging: Query[Paging], query: Query[Search], lang: Query[Language]) -> dict[str, Any]:
+    language = lang.chosen()
+    organisations = serialise.public_organisations().prefetch_related(
+        translations_in(OrganisationTranslation, language)
+    )
     if query.search:
         organisations = organisations.filter(pk__in=search_matches(OrganisationPage, query.search))
-    return paged(organisations.order_by("title", "hsds_id"), paging, serialise.organization_fields)
+    return paged(
+        organisations.order_by("title", "hsds_id"), paging, lambda row: serialise.organization_fields(row, language)
+    )
 
 
 @api.get("/organizations/{id}", summary="An organisation, fully nested")
-def get_organisation(request, id: uuid.UUID) -> dict[str, Any]:
-    organisations = serialise.with_organisation_details(serialise.public_organisations())
+def get_organisation(request, id: uuid.UUID, lang: Query[Language]) -> dict[str, Any]:
+    language = lang.chosen()
+    organisations = serialise.with_organisation_details(serialise.public_organisations()).prefetch_related(
+        translations_in(OrganisationTranslation, language),
+        translations_in(ServiceTranslation, language, "services__translations"),
+    )
     organisation = get_or_404(organisations, _("No organisation with this id."), hsds_id=id)
-    return serialise.organization(organisation, serialise.attributes_of_organisations([organisation]))
+    return serialise.organization(organisation, serialise.attributes_of_organisations([organisation]), language)
 
 
 @api.get("/service_at_locations", summary="Services at locations, paged")
-def list_service_at_locations(request, paging: Query[Paging], filters: Query[ServiceFilters]) -> dict[str, Any]:
+def list_service_at_locations(
+    request, paging: Query[Paging], filters: Query[ServiceFilters], lang: Query[Language]
+) -> dict[str, Any]:
+    language = lang.chosen()
     services = filter_services(serialise.public_services(), filters)
     service_at_locations = ServiceAtLocation.objects.filter(service__in=services)
-    service_at_locations = service_at_locations.select_related("location", "service__organisation")
-    return paged(service_at_locations.order_by("id"), paging, serialise.service_at_location_summary)
+    service_at_locations = service_at_locations.select_related("location", "service__organisation").prefetch_related(
+        *service_translations(language, "service__")
+    )
+    return paged(
+        service_at_locations.order_by("id"), paging, lambda row: serialise.service_at_location_summary(row, language)
+    )
 
 
 @api.get("/service_at_locations/{id}", summary="A service at a location, fully nested")
-def get_service_at_location(request, id: uuid.UUID) -> dict[str, Any]:
+def get_service_at_location(request, id: uuid.UUID, lang: Query[Language]) -> dict[str, Any]:
+    language = lang.chosen()
     service_at_locations = serialise.with_service_at_location_details(serialise.public_service_at_locations())
+    service_at_locations = service_at_locations.prefetch_related(*service_translations(language, "service__"))
     at_location = get_or_404(service_at_locations, _("No service at a location with this id."), id=id)
     attributes = serialise.public_attributes([at_location.id, at_location.location_id])
     return {
         **serialise.service_at_location(at_location, attributes),
-        "service": serialise.service_summary(at_location.service),
+        "service": serialise.service_summary(at_location.service, language),
     }
 
 
@@ -143,6 +200,14 @@ def list_taxonomy_terms(request, paging: Query[Paging], filters: Query[TermFilte
 @api.get("/taxonomy_terms/{id}", summary="A taxonomy term")
 def get_taxonomy_term(request, id: uuid.UUID) -> dict[str, Any]:
     return serialise.taxonomy_term(get_or_404(serialise.public_terms(), _("No taxonomy term with this id."), id=id))
+
+
+def service_translations(language: str, prefix: str = "") -> list:
+    """Prefetches of the translations into `language` of services and their organisations."""
+    return [
+        translations_in(ServiceTranslation, language, f"{prefix}translations"),
+        translations_in(OrganisationTranslation, language, f"{prefix}organisation__translations"),
+    ]
 
 
 def filter_services(services: QuerySet[ServicePage], filters: ServiceFilters) -> QuerySet[ServicePage]:

@@ -7,6 +7,13 @@ optional fields are left out, as the HSDS schemas give no field a null value.
 A service's categories live in `ServicePage.categories` and its languages in
 `ServicePage.languages`; HSDS shows them as attributes and language objects, with ids derived
 from the service and the term or language, so that every export gives them the same ids.
+
+HSDS 3.0 has no translations. Given a `language` (the HSDS API is), an organisation or service
+carries its translated texts (`name`, `description`, ...) in the standard fields wherever its
+editors translated them into that language, the original text elsewhere, and says which is which
+in the extension field `text_languages`: {"requested": "ar", "original": "en", "fields":
+{"name": "ar", "description": "ar", "alert": "en"}} (every non-empty translatable field). The
+export, given no language, writes the original texts only, without the extension.
 """
 
 import uuid
@@ -17,7 +24,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from cso_directory.hsds.tables import CATEGORY_LINK_TYPE, MODELLED_FIELDS, model_field_name
+from cso_directory.hsds.tables import CATEGORY_LINK_TYPE, MODEL_FIELD_NAMES, MODELLED_FIELDS, model_field_name
 from cso_directory.models import (
     Attribute,
     Contact,
@@ -177,6 +184,24 @@ def own_fields(record: Any, table: str, names: Iterable[str] | None = None) -> d
     return {name: hsds_value(getattr(record, model_field_name(table, name))) for name in names}
 
 
+def in_language(listing: OrganisationPage | ServicePage, table: str, text_language: str | None) -> dict[str, Any]:
+    """The listing's translatable fields in `text_language` where translated, else the original, and
+    the extension field saying the language of each; nothing when no language is asked for."""
+    if text_language is None:
+        return {}
+    texts = listing.translated(text_language)
+    hsds_names = {model_name: hsds_name for hsds_name, model_name in MODEL_FIELD_NAMES[table].items()}
+    shown = {hsds_names.get(field, field): texts[field] for field in listing.translated_fields}
+    return {
+        **{name: text.value for name, text in shown.items()},
+        "text_languages": {
+            "requested": text_language,
+            "original": texts.original_language,
+            "fields": {name: text.language for name, text in shown.items() if text.value},
+        },
+    }
+
+
 def derived_id(*parts: Any) -> str:
     return str(uuid.uuid5(DERIVED_ID_NAMESPACE, ":".join(map(str, parts))))
 
@@ -283,47 +308,52 @@ def service_at_location(at_location: ServiceAtLocation, attributes: AttributeInd
     }
 
 
-def service_at_location_summary(at_location: ServiceAtLocation) -> dict[str, Any]:
+def service_at_location_summary(at_location: ServiceAtLocation, text_language: str | None = None) -> dict[str, Any]:
     """A service at a location as listed: its own fields, its location's and its service's."""
     return {
         **service_at_location_fields(at_location),
         "location": location_fields(at_location.location),
-        "service": service_summary(at_location.service),
+        "service": service_summary(at_location.service, text_language),
     }
 
 
-def organization_fields(organisation_page: OrganisationPage) -> dict[str, Any]:
-    return compact(own_fields(organisation_page, "organization"), "organization")
+def organization_fields(organisation_page: OrganisationPage, text_language: str | None = None) -> dict[str, Any]:
+    data = own_fields(organisation_page, "organization")
+    return compact({**data, **in_language(organisation_page, "organization", text_language)}, "organization")
 
 
-def organization(organisation_page: OrganisationPage, attributes: AttributeIndex) -> dict[str, Any]:
+def organization(
+    organisation_page: OrganisationPage, attributes: AttributeIndex, text_language: str | None = None
+) -> dict[str, Any]:
     return {
-        **organization_fields(organisation_page),
+        **organization_fields(organisation_page, text_language),
         "contacts": [contact(row) for row in organisation_page.contacts.all()],
         "phones": [phone(row) for row in organisation_page.phones.all()],
         "locations": [location(row, attributes) for row in organisation_page.locations.all()],
-        "services": [service_fields(row, organisation_page) for row in organisation_page.services.all()],
+        "services": [service_fields(row, organisation_page, text_language) for row in organisation_page.services.all()],
         "attributes": [attribute(row) for row in attributes.get(organisation_page.hsds_id, [])],
     }
 
 
-def service_fields(service_page: ServicePage, organisation_page: OrganisationPage) -> dict[str, Any]:
+def service_fields(
+    service_page: ServicePage, organisation_page: OrganisationPage, text_language: str | None = None
+) -> dict[str, Any]:
     names = [name for name in MODELLED_FIELDS["service"] if name not in ("organization_id", "last_modified")]
     data = own_fields(service_page, "service", names)
     data["organization_id"] = str(organisation_page.hsds_id)
     data["last_modified"] = service_page.last_published_at and service_page.last_published_at.isoformat()
-    return compact(data, "service")
+    return compact({**data, **in_language(service_page, "service", text_language)}, "service")
 
 
-def service_summary(service_page: ServicePage) -> dict[str, Any]:
+def service_summary(service_page: ServicePage, text_language: str | None = None) -> dict[str, Any]:
     """A service as listed: its own fields and its organisation's."""
     return {
-        **service_fields(service_page, service_page.organisation),
-        "organization": organization_fields(service_page.organisation),
+        **service_fields(service_page, service_page.organisation, text_language),
+        "organization": organization_fields(service_page.organisation, text_language),
     }
 
 
-def service(service_page: ServicePage, attributes: AttributeIndex) -> dict[str, Any]:
+def service(service_page: ServicePage, attributes: AttributeIndex, text_language: str | None = None) -> dict[str, Any]:
     """A service with everything HSDS nests in it (the organisation without its own details)."""
     languages = [language(row) for row in service_page.language_support.all()]
     given_codes = {row["code"] for row in languages if "code" in row}
@@ -331,7 +361,7 @@ def service(service_page: ServicePage, attributes: AttributeIndex) -> dict[str, 
         vocabulary_language(service_page, row) for row in service_page.languages.all() if row.code not in given_codes
     ]
     return {
-        **service_summary(service_page),
+        **service_summary(service_page, text_language),
         "phones": [phone(row) for row in service_page.phones.all()],
         "schedules": [schedule(row) for row in service_page.schedules.all()],
         "service_areas": [service_area(row) for row in service_page.service_areas.all()],

@@ -77,7 +77,30 @@ def organisation_form(organisation: OrganisationPage, **changes) -> dict:
             "title": organisation.title,
             "slug": organisation.slug,
             "kind": organisation.kind,
+            "original_language": organisation.original_language,
             "description": organisation.description,
+            "translations": inline_formset([]),
+            "comments": inline_formset([]),
+            **changes,
+        }
+    )
+
+
+def service_form(service: ServicePage, **changes) -> dict:
+    """What the admin's edit form of a service posts, with `changes` applied (formsets as inline_formset)."""
+    categories = [term.pk for term in ServicePage.objects.get(pk=service.pk).categories.all()]
+    return {"categories": categories} | nested_form_data(
+        {
+            "title": service.title,
+            "slug": service.slug,
+            "original_language": service.original_language,
+            "description": service.description,
+            "sex_served": service.sex_served,
+            "delivery": service.delivery,
+            "capacity": service.capacity,
+            "status": service.status,
+            "service_areas": inline_formset([]),
+            "translations": inline_formset([]),
             "comments": inline_formset([]),
             **changes,
         }

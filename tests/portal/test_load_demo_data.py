@@ -7,13 +7,14 @@ from urllib.parse import urlparse
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.test import RequestFactory, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page, Revision
 
 from aftercare.actions import DEFAULT_CHECK_IN_OFFSETS
@@ -367,6 +368,20 @@ class TestLoadedDemoData:
                 assert page.title and page.description and page.local_name and page.description_local, page
                 assert not CYRILLIC_SCRIPT.search(page.title + page.description), page
                 assert not ARABIC_SCRIPT.search(page.title + page.description), page
+
+    def test_some_listings_translated_into_two_languages_and_shown_in_them(self, client):
+        for model in (OrganisationPage, ServicePage):
+            translated = model.objects.filter(translations__isnull=False).distinct().prefetch_related("translations")
+            assert len(translated) >= 4, model
+            for page in translated:
+                languages = {row.language for row in page.translations.all()}
+                assert len(languages) >= 2 and page.original_language not in languages, page
+                assert all(row.title and row.description for row in page.translations.all()), page
+        service = ServicePage.objects.filter(translations__language="ky").get()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ky"
+        with translation.override(settings.LANGUAGE_CODE):  # the request activates Kyrgyz; English after it
+            content = client.get(service.url).content.decode()
+        assert service.translated("ky")["title"].value in content
 
     def test_no_public_text_labels_anyone(self):
         pages = [*OrganisationPage.objects.all(), *ServicePage.objects.all()]

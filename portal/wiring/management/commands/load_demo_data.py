@@ -2,10 +2,11 @@
 
 The data lives in `portal/wiring/demo/`: `organisations.json` holds, per country, organisations
 with their services (fields named as on the pages; regions, languages, categories and staff-only
-attributes by code), `users.json` one login per role and country (and per prison), and `people.json`
-the clients of each prison with their needs, consent, referrals, supervision and case notes (see
-`portal.wiring.management.demo_people`). Pages are keyed by slug under their parent, users by username
-and people by prison; what exists is left as it is, so a second run changes nothing.
+attributes by code; a few listings with `translations`, one object per language), `users.json` one
+login per role and country (and per prison), and `people.json` the clients of each prison with their
+needs, consent, referrals, supervision and case notes (see `portal.wiring.management.demo_people`).
+Pages are keyed by slug under their parent, users by username and people by prison; what exists is
+left as it is, so a second run changes nothing.
 """
 
 import json
@@ -27,7 +28,16 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from cso_directory.actions import add_membership
-from cso_directory.models import CountryDirectoryPage, Language, OrganisationPage, Region, ServicePage, TaxonomyTerm
+from cso_directory.models import (
+    CountryDirectoryPage,
+    Language,
+    OrganisationPage,
+    OrganisationTranslation,
+    Region,
+    ServicePage,
+    ServiceTranslation,
+    TaxonomyTerm,
+)
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID, STAFF_ATTRIBUTES_TAXONOMY_ID
 from cso_directory.site_tree import ensure_directory_tree
 from portal.foundation.countries import Country
@@ -116,9 +126,11 @@ class References:
             },
         }
 
-    def page_fields(self, entry: dict) -> dict:
-        """The page's field values from an entry of organisations.json: codes become rows, dates dates."""
+    def page_fields(self, entry: dict, translation_model) -> dict:
+        """The page's field values from an entry of organisations.json: codes become rows, dates dates,
+        translations rows of `translation_model`."""
         fields = {name: value for name, value in entry.items() if name not in ("slug", "services")}
+        fields["translations"] = [translation_model(**row) for row in entry.get("translations", [])]
         for name, rows in self.by_field.items():
             if name in fields:
                 unknown = set(fields[name]) - rows.keys()
@@ -144,7 +156,7 @@ def ensure_organisation(
     organisation = OrganisationPage.objects.child_of(country_page).filter(slug=entry["slug"]).first()
     if organisation is not None:
         return organisation, False
-    page = OrganisationPage(slug=entry["slug"], **references.page_fields(entry))
+    page = OrganisationPage(slug=entry["slug"], **references.page_fields(entry, OrganisationTranslation))
     return publish_child(country_page, page), True
 
 
@@ -153,7 +165,8 @@ def ensure_services(organisation: OrganisationPage, entries: list[dict], referen
     existing = set(organisation.get_children().values_list("slug", flat=True))
     missing = [entry for entry in entries if slugify(entry["title"]) not in existing]
     for entry in missing:
-        publish_child(organisation, ServicePage(slug=slugify(entry["title"]), **references.page_fields(entry)))
+        fields = references.page_fields(entry, ServiceTranslation)
+        publish_child(organisation, ServicePage(slug=slugify(entry["title"]), **fields))
     return len(missing)
 
 
