@@ -277,6 +277,8 @@ LANGUAGES = [
     ("tg", _("Tajik")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers: Django's formats per language, ours where Django has none or ours must differ.
+FORMAT_MODULE_PATH = ["portal.foundation.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
