@@ -14,6 +14,7 @@ import json
 
 from channels.db import database_sync_to_async
 from django.http import Http404
+from django.utils import translation
 
 from accounts.sessions import SIGNED_OUT_SESSION, SessionBoundConsumer
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
@@ -26,6 +27,7 @@ from portal.foundation.realtime import (
     CLOSE_TOO_LARGE,
     CLOSE_UNAUTHENTICATED,
     frame_too_large,
+    scope_language,
     user_group,
 )
 
@@ -42,6 +44,7 @@ class ClientNotesConsumer(SessionBoundConsumer):
 
     async def connect(self):
         self.user = self.scope["user"]
+        self.language = scope_language(self.scope)
         self.client_id = str(self.scope["url_route"]["kwargs"]["client_id"])
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -152,7 +155,8 @@ class ClientNotesConsumer(SessionBoundConsumer):
         notes = notes_visible_to(self.user).filter(client_id=self.client_id, sequence__gt=after)
         if up_to is not None:
             notes = notes.filter(sequence__lte=up_to)
-        return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
+        with translation.override(self.language):
+            return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
 
 
 def catch_up_position(text_data: str | None) -> int | None:

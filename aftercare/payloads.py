@@ -1,5 +1,7 @@
 """Case notes as JSON, the same for the live notes socket and the staff API."""
 
+from portal.foundation.formats import local_datetime
+
 
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
@@ -16,4 +18,5 @@ def note_payload(note) -> dict:
         "body": note.body,
         "amends": str(note.amends_id) if note.amends_id else None,
         "created_at": note.created_at.isoformat(),
+        "created_at_text": local_datetime(note.created_at),  # as the pages show it, in the active language
     }

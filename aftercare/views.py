@@ -56,6 +56,7 @@ from aftercare.forms import (
 from aftercare.models import CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
 from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
+from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.listing import paginate, query_without_page
 from portal.foundation.validators import record_ids
@@ -114,7 +115,14 @@ def handover_rows(summary: dict) -> dict:
         return choices(value).label if value in choices.values else value
 
     return {
-        "needs": [{**need, "priority": label(Priority, need.get("priority"))} for need in summary.get("needs", [])],
+        "needs": [
+            {
+                **need,
+                "pathway": pathway_in_active_language(need["pathway"]),
+                "priority": label(Priority, need["priority"]),
+            }
+            for need in summary.get("needs", [])
+        ],
         "referrals": [
             {**referral, "status": label(ReferralStatus, referral.get("status"))}
             for referral in summary.get("referrals", [])
@@ -146,7 +154,7 @@ def plan_by_pathway(
         by_pathway[goal.pathway_id].append(
             PlannedGoal(goal, review_form_for(goal, failed_review) if editable else None)
         )
-    return [(term.name, by_pathway[term.pk]) for term in terms]
+    return [(str(term), by_pathway[term.pk]) for term in terms]
 
 
 def review_form_for(goal: Goal, failed_review: tuple[int, GoalReviewForm] | None) -> GoalReviewForm:

@@ -21,6 +21,7 @@ from cso_directory.models import (
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from cso_directory.search import matching_services
+from portal.foundation.bidi import with_isolated_values
 from portal.foundation.countries import Country
 from portal.foundation.listing import paginate, query_without_page
 
@@ -97,10 +98,10 @@ class ServiceFilter(django_filters.FilterSet):
         regions = Region.objects.order_by("country", "name_en")
         grouped: list[tuple[str, Any]]  # (code, name), or (country, [(code, name), ...])
         if country in Country.values:
-            grouped = [(region.code, region.name_en) for region in regions.filter(country=country)]
+            grouped = [(region.code, str(region)) for region in regions.filter(country=country)]
         else:
             grouped = [
-                (str(Country(code).label), [(region.code, region.name_en) for region in group])
+                (str(Country(code).label), [(region.code, str(region)) for region in group])
                 for code, group in groupby(regions, key=lambda region: region.country)
             ]
         field = self.form.fields["region"]
@@ -125,6 +126,8 @@ class ServiceFilter(django_filters.FilterSet):
             return str(field.label)
         if not isinstance(field, forms.ModelChoiceField) and isinstance(field, forms.ChoiceField):
             value = dict(field.choices)[value]
+        if isinstance(field, forms.CharField):  # what the visitor typed keeps its own direction
+            return with_isolated_values(gettext("%(filter)s: %(value)s"), filter=field.label, value=value)
         return gettext("%(filter)s: %(value)s") % {"filter": field.label, "value": value}
 
     def filter_keyword(self, queryset, name, value):

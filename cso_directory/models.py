@@ -31,6 +31,11 @@ from portal.foundation.roles import Role
 from portal.foundation.validators import validate_names
 
 
+def name_in_active_language(names: dict[str, str], fallback: str) -> str:
+    """The name `names` gives for the active interface language, or `fallback` (the English one)."""
+    return names.get(get_language() or "", "") or fallback
+
+
 def limited_text(verbose_name, limit: int, **options) -> models.TextField:
     """Free text an editor types, of at most `limit` characters; going over names the field and the limit."""
     return models.TextField(verbose_name, validators=[TextLimit(limit, verbose_name)], **options)
@@ -131,6 +136,8 @@ class Region(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, db_index=True)
     name_en = models.CharField(_("name in English"), max_length=100)
     name_local = models.CharField(_("name in the local language"), max_length=100)
+    # The name in each interface language but English ({"ru": "город Алматы", ...}), from data/regions.csv.
+    names = models.JSONField(_("names in the interface languages"), default=dict, blank=True)
 
     class Meta:
         ordering = ["country", "name_en"]
@@ -138,7 +145,8 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
-        return self.name_en
+        """The region's name in the active language, else in English."""
+        return name_in_active_language(self.names, self.name_en)
 
 
 class Language(models.Model):
@@ -199,6 +207,8 @@ class TaxonomyTerm(models.Model):
     term_uri = models.CharField(_("term URI"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     is_sensitive = models.BooleanField(_("visible to signed-in staff only"), default=False, db_index=True)
+    # The portal's own terms are named in each interface language but English (data/*.csv); `name` is English.
+    names = models.JSONField(_("names in the interface languages"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -211,7 +221,8 @@ class TaxonomyTerm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        """The term's name in the active language, else `name`."""
+        return name_in_active_language(self.names, self.name)
 
 
 class DirectoryIndexPage(Page):

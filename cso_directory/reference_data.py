@@ -6,7 +6,10 @@ idempotent, keyed on codes and stable ids, so editing a file and migrating updat
 
 import csv
 import uuid
+from functools import cache
 from pathlib import Path
+
+from django.utils.translation import get_language
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PATHWAYS_TAXONOMY_ID = uuid.UUID("6f1c8a7e-2b1d-4f0e-9a57-6f3d2c1b0a01")
@@ -20,13 +23,34 @@ def read_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
+def with_names(row: dict) -> dict:
+    """The row with its `name_<language>` columns (not the English or local name) gathered as `names`."""
+    names = {
+        key.removeprefix("name_"): row.pop(key)
+        for key in list(row)
+        if key.startswith("name_") and key not in {"name_en", "name_local"}
+    }
+    return {**row, "names": names} if names else row
+
+
+@cache
+def pathway_names() -> dict[str, dict[str, str]]:
+    """Each pathway's English name, with its names in the interface languages."""
+    return {row["name"]: with_names(row).get("names", {}) for row in read_rows("pathways.csv")}
+
+
+def pathway_in_active_language(english: str) -> str:
+    """A pathway kept by its English name (in a referral's disclosure, a handover summary) in the active language."""
+    return pathway_names().get(english, {}).get(get_language() or "", "") or english
+
+
 def term_id(taxonomy_id: uuid.UUID, code: str) -> uuid.UUID:
     """A stable id per term, so every installation exports the same HSDS ids."""
     return uuid.uuid5(TERM_ID_NAMESPACE, f"{taxonomy_id}:{code}")
 
 
 def load_reference_data(region_model, language_model, taxonomy_model, term_model) -> None:
-    upsert(region_model, "code", read_rows("regions.csv"))
+    upsert(region_model, "code", [with_names(row) for row in read_rows("regions.csv")])
     upsert(language_model, "code", read_rows("languages.csv"))
 
     taxonomies = {
@@ -48,7 +72,7 @@ def load_reference_data(region_model, language_model, taxonomy_model, term_model
             terms.append(
                 {
                     "id": term_id(taxonomy_id, row["code"]),
-                    **row,
+                    **with_names(row),
                     "taxonomy_id": taxonomy_id,
                     "taxonomy_label": name,
                     "is_sensitive": sensitive,

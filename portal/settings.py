@@ -293,7 +293,11 @@ LANGUAGES = [
     ("ky", _("Kyrgyz")),
     ("tg", _("Tajik")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then the strings Django and Wagtail show but ship no catalogue (or an incomplete one) for
+# in ckb, kk, ky and tg (locale_upstream/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
+# Dates, times and numbers: Django's formats per language, ours where Django has none or ours must differ.
+FORMAT_MODULE_PATH = ["portal.foundation.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -12,11 +12,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from accounts.languages import in_language_of
+from portal.foundation.bidi import with_isolated_values
 from portal.foundation.realtime import broadcast_on_commit, user_group
 from portal.foundation.roles import Role
 from referrals.models import VERBS, Notice, Notification, Referral, Side, StrOrPromise
@@ -76,6 +78,11 @@ def mark_read(user, kind: type[Notice], notice_ids: Iterable[int] | None = None)
 
 def subject_for(notice: Notification) -> str:
     return str(SUBJECTS[notice.verb]) % {"service": notice.referral.service.title}
+
+
+def subject_shown(notice: Notification) -> SafeString:
+    """The subject as a page shows it, the service's name set apart in a <bdi>."""
+    return with_isolated_values(str(SUBJECTS[notice.verb]), service=notice.referral.service.title)
 
 
 @task()

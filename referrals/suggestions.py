@@ -116,7 +116,7 @@ def rank(service: ServicePage, client: Client, needs: dict, in_region: bool, cli
         need = needs.get(category.pk)
         if need is not None:
             suggestion.add(
-                PRIORITY_WEIGHTS[need.priority], str(NEED_REASONS[need.priority]) % {"pathway": category.name}
+                PRIORITY_WEIGHTS[need.priority], str(NEED_REASONS[need.priority]) % {"pathway": str(category)}
             )
     if in_region:
         region = client.region_of_return

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cso_directory.models import Language, ServicePage
+from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
 from portal.foundation.listing import paginate, query_without_page
@@ -85,7 +86,7 @@ from referrals.models import (
     Sex,
     Side,
 )
-from referrals.notifications import subject_for
+from referrals.notifications import subject_shown
 from referrals.suggestions import missing_consent, pending_service_ids, referral_warnings, suggest_services
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
     """What a referral shows the service, as labelled rows in the reader's language."""
     rows = [(_("Reference"), disclosed.get("reference", ""))]
     if "first_name" in disclosed:
-        languages = Language.objects.filter(code__in=disclosed.get("languages", [])).values_list("name_en", flat=True)
+        languages = [str(language) for language in Language.objects.filter(code__in=disclosed.get("languages", []))]
         rows += [
             (_("First name"), disclosed["first_name"]),
             (_("Sex"), Sex(disclosed["sex"]).label),
@@ -109,7 +110,7 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
         ]
     need = disclosed.get("need")
     if need:
-        rows.append((_("Need"), need["category"]))
+        rows.append((_("Need"), pathway_in_active_language(need["category"])))
         rows.append((_("Priority"), Priority(need["priority"]).label))
         if "details" in need:
             rows.append((_("Details of the need"), need["details"]))
@@ -521,5 +522,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
         mark_notifications_read(request.user, None if "all" in request.POST else chosen)
         return redirect("referrals:notifications")
     page = paginate(request, notifications_of(request.user).select_related("referral__service"))
-    context = {"page_obj": page, "notices": [(notice, subject_for(notice)) for notice in page.object_list]}
+    context = {"page_obj": page, "notices": [(notice, subject_shown(notice)) for notice in page.object_list]}
     return render(request, "referrals/notifications.html", context)

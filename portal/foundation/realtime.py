@@ -11,6 +11,7 @@ from channels.layers import get_channel_layer
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,15 @@ def frame_too_large(text_data: str | None, bytes_data: bytes | None) -> bool:
 def user_group(user_id: int) -> str:
     """Every socket of a user joins this group, so access changes can reach all of them."""
     return f"user.{user_id}"
+
+
+def scope_language(scope) -> str:
+    """The interface language of the page that opened a socket: its language cookie, as LocaleMiddleware reads it."""
+    chosen = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    try:
+        return translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def broadcast(group: str, event: dict) -> None:

@@ -14,19 +14,10 @@
     return element.querySelector('[data-slot="' + name + '"]');
   }
 
-  // One format for every note time, those the page came with and those arriving live.
-  function formatTime(isoString) {
-    try {
-      const options = { dateStyle: "medium", timeStyle: "short" };
-      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(isoString));
-    } catch (error) {
-      return isoString;
-    }
-  }
-
-  function showTime(element, isoString) {
+  // A live note's time as the server wrote it for this page's language, like the notes the page came with.
+  function showTime(element, isoString, text) {
     element.setAttribute("datetime", isoString);
-    element.textContent = formatTime(isoString);
+    element.textContent = text;
   }
 
   function CaseNotes(panel) {
@@ -37,7 +28,6 @@
     this.presenceTemplate = panel.querySelector("[data-presence-template]");
     this.status = panel.querySelector("[data-live-status]");
     this.newNote = panel.querySelector("[data-new-note]");
-    this.list.querySelectorAll('[data-slot="created_at"]').forEach((time) => showTime(time, time.getAttribute("datetime")));
     this.lastSequence = Number(panel.dataset.lastSequence) || 0;
     this.viewers = new Map();
     this.retryMs = FIRST_RETRY_MS;
@@ -100,7 +90,7 @@
     slot(item, "sequence").textContent = String(note.sequence);
     slot(item, "author").textContent = note.author;
     slot(item, "organisation").textContent = note.organisation;
-    showTime(slot(item, "created_at"), note.created_at);
+    showTime(slot(item, "created_at"), note.created_at, note.created_at_text);
     if (note.visibility === "organisation") {
       slot(item, "private").hidden = false;
     } else {

@@ -97,7 +97,7 @@ def test_notifications_are_listed_and_marked_read(client, cast, referral):
     client.force_login(cast.caseworker_a)
     response = client.get("/notifications/")
     assert response.status_code == 200
-    assert "New referral for Literacy classes" in response.content.decode()
+    assert "New referral for <bdi>Literacy classes</bdi>" in response.content.decode()
     notice = Notification.objects.get(user=cast.caseworker_a)
     assert client.post("/notifications/", {"notification": notice.pk}).status_code == 302
     notice.refresh_from_db()

@@ -1,0 +1,2 @@
+# Django's Sorani formats do not group digits.
+NUMBER_GROUPING = 3
