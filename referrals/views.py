@@ -26,7 +26,6 @@ from cso_directory.models import Language, ServicePage
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
 from portal.foundation.listing import paginate, query_without_page
-from portal.foundation.roles import Role
 from portal.foundation.uploads import upload_limit
 from portal.foundation.validators import record_ids
 from referrals.access import (
@@ -40,9 +39,8 @@ from referrals.access import (
     get_referable_service,
     get_referral_for_user,
     notifications_of,
-    organisations_where,
     prisons_of,
-    referrals_visible_to,
+    referrals_received_by,
     require_a_prison_to_record_in,
     side_of,
 )
@@ -491,9 +489,7 @@ def status_counts(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The referrals the caseworker's organisations received; each shows its disclosed snapshot only."""
-    received = referrals_visible_to(request.user).filter(
-        receiving_organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
-    )
+    received = referrals_received_by(request.user)
     inbox_filter = InboxFilter(request.GET or None, queryset=received)
     listed = inbox_filter.qs.distinct() if inbox_filter.is_bound else received
     page = paginate(request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk"))
