@@ -57,7 +57,7 @@ from aftercare.models import CheckIn, CheckInStatus, Goal, SupervisionCase, over
 from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
 from portal.foundation.audit import record_event, refused_writes_audited
-from portal.foundation.listing import paginate, query_without_page
+from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.validators import record_ids
 from referrals.access import AnyUser, clients_visible_to, get_client_for_subject_access
 from referrals.forms import pathways
@@ -348,7 +348,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         filtered = cases
     else:  # a filter that cannot be applied shows its error and no cases, never the unfiltered list
         filtered = case_filter.qs if case_filter.is_valid() else cases.none()
-    page = paginate(request, filtered)
+    page = paginate_bounded(request, filtered)
     # A listing shows people too: audit which cases one page showed, in one event.
     record_event(
         request.user, "case.list", ("aftercare.supervisioncase", "list"), ids=[str(c.pk) for c in page.object_list]

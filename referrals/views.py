@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cso_directory.models import Language, ServicePage
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
-from portal.foundation.listing import paginate, query_without_page
+from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.uploads import upload_limit
 from portal.foundation.validators import record_ids
 from referrals.access import (
@@ -125,7 +125,7 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
 def client_list(request: HttpRequest) -> HttpResponse:
     clients = clients_visible_to(request.user).select_related("prison", "region_of_return")
     client_filter = ClientFilter(request.GET or None, queryset=clients, request=request)
-    page = paginate(request, client_filter.qs if client_filter.is_bound else clients)
+    page = paginate_bounded(request, client_filter.qs if client_filter.is_bound else clients)
     record_listing(request.user, "client.list", ("referrals.client", "list"), page.object_list)
     context = {
         "filter": client_filter,
@@ -492,7 +492,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     received = referrals_received_by(request.user)
     inbox_filter = InboxFilter(request.GET or None, queryset=received)
     listed = inbox_filter.qs.distinct() if inbox_filter.is_bound else received
-    page = paginate(request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk"))
+    page = paginate_bounded(
+        request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk")
+    )
     record_listing(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
     context = {
         "filter": inbox_filter,
