@@ -25,6 +25,7 @@ from referrals.access import (
     get_client_for_user,
     organisations_where,
     refuse,
+    visible_client_ids,
 )
 from referrals.models import CASE_TEAM_STATUSES, Client, Referral
 
@@ -59,7 +60,7 @@ def notes_visible_to(user: AnyUser) -> QuerySet[CaseNote]:
 
 
 def cases_visible_to(user: AnyUser) -> QuerySet[SupervisionCase]:
-    return SupervisionCase.objects.filter(client__in=clients_visible_to(user).values("pk"))
+    return SupervisionCase.objects.filter(client__in=visible_client_ids(user))
 
 
 def alerts_of(user: AnyUser) -> QuerySet[Alert]:

@@ -12,7 +12,14 @@ from django.db import connection
 from django.db.models import Count
 
 from aftercare.access import notes_visible_to, team_clients_of
-from referrals.access import clients_overseen_by, clients_visible_to, referrals_received_by, referrals_visible_to
+from referrals.access import (
+    clients_overseen_by,
+    clients_visible_to,
+    referrals_received_by,
+    referrals_visible_to,
+    visible_client_ids,
+)
+from referrals.models import Referral
 from referrals.views import status_counts
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +49,8 @@ def full_scans(queryset) -> list[str]:
 @pytest.mark.parametrize(
     "listing",
     [
-        clients_visible_to,
+        visible_client_ids,
         clients_overseen_by,
-        referrals_visible_to,
         referrals_received_by,
         team_clients_of,
         notes_visible_to,
@@ -52,6 +58,22 @@ def full_scans(queryset) -> list[str]:
 )
 @pytest.mark.parametrize("who", ["social_worker", "probation_officer", "caseworker_a"])
 def test_access_filters_read_through_indexes(cast, referral, listing, who):
+    assert full_scans(listing(getattr(cast, who))) == []
+
+
+@pytest.mark.parametrize("who", ["social_worker", "probation_officer", "caseworker_a"])
+@pytest.mark.parametrize(
+    "listing",
+    [
+        lambda user: referrals_visible_to(user).order_by("-updated_at", "id")[:50],
+        lambda user: clients_visible_to(user).order_by("reference")[:25],
+        lambda user: Referral.objects.filter(client__in=visible_client_ids(user)),
+    ],
+    ids=["referrals newest first", "clients by reference", "records about visible clients"],
+)
+def test_listings_walk_an_index_and_stop_at_a_page(cast, referral, who, listing):
+    """A user may see tens of thousands of clients and referrals: a page walks the index of its
+    order, testing both conditions against a handful of hashed ids, and stops once it is full."""
     assert full_scans(listing(getattr(cast, who))) == []
 
 
