@@ -17,13 +17,17 @@ from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
 from referrals.access import (
     AnyUser,
+    any_of,
+    clients_held_by,
+    clients_supervised_by,
     clients_visible_to,
     deny,
     get_client_for_user,
     organisations_where,
     refuse,
+    visible_client_ids,
 )
-from referrals.models import CASE_TEAM_STATUSES, Client
+from referrals.models import CASE_TEAM_STATUSES, Client, Referral
 
 TEAM_ROLES = (
     Role.PRISON_SOCIAL_WORKER,
@@ -33,18 +37,19 @@ TEAM_ROLES = (
 )
 
 
-def supporting_referrals(user: AnyUser) -> Q:
-    return Q(
-        referrals__receiving_organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
-        referrals__status__in=CASE_TEAM_STATUSES,
-        referrals__consent_withdrawn=False,
+def clients_supported_by(user: AnyUser) -> QuerySet[Client]:
+    """Clients with an accepted referral to an organisation where the user is a caseworker, consent standing."""
+    supporting = Referral.objects.filter(
+        receiving_organisation__in=organisations_where(user, Role.CSO_CASEWORKER),
+        status__in=CASE_TEAM_STATUSES,
+        consent_withdrawn=False,
     )
+    return Client.objects.filter(pk__in=supporting.values("client"))
 
 
 def team_clients_of(user: AnyUser) -> QuerySet[Client]:
     """Clients on whose case team the user is."""
-    supported = Client.objects.filter(supporting_referrals(user)).values("pk")
-    return Client.objects.filter(Q(pk__in=clients_visible_to(user).values("pk")) | Q(pk__in=supported))
+    return any_of(Client, clients_held_by(user), clients_supervised_by(user), clients_supported_by(user))
 
 
 def notes_visible_to(user: AnyUser) -> QuerySet[CaseNote]:
@@ -55,7 +60,7 @@ def notes_visible_to(user: AnyUser) -> QuerySet[CaseNote]:
 
 
 def cases_visible_to(user: AnyUser) -> QuerySet[SupervisionCase]:
-    return SupervisionCase.objects.filter(client__in=clients_visible_to(user).values("pk"))
+    return SupervisionCase.objects.filter(client__in=visible_client_ids(user))
 
 
 def alerts_of(user: AnyUser) -> QuerySet[Alert]:

@@ -58,8 +58,17 @@ class NoteIn(InputSchema):
     )
 
 
+MAX_NOTES = 200
+
+
 class NotesAfter(InputSchema):
     after: int = Field(0, ge=0, le=LARGEST_ID, description="Only notes with a higher sequence number.")
+    limit: int = Field(
+        MAX_NOTES,
+        ge=1,
+        le=MAX_NOTES,
+        description="At most this many; for the next ones, `after` the last one's sequence.",
+    )
 
 
 class HandoverIn(InputSchema):
@@ -88,12 +97,13 @@ def amended_note(user: AnyUser, client: Client, pk: uuid.UUID | None) -> CaseNot
 @router.get(
     "/clients/{client_id}/notes",
     response={200: list[NoteOut], **READ_ERRORS},
-    summary="The client's case notes you may see, in sequence order",
+    summary="The client's case notes you may see, in sequence order, at most `limit` (200) at a time",
 )
 def list_notes(request: HttpRequest, client_id: uuid.UUID, query: Query[NotesAfter]) -> list[dict[str, Any]]:
     client = get_team_client_for_user(request.user, client_id, action="case_note.list")
     notes = notes_visible_to(request.user).filter(client=client, sequence__gt=query.after)
-    return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
+    notes = notes.select_related("author", "organisation").order_by("sequence")[: query.limit]
+    return [note_payload(note) for note in notes]
 
 
 @router.post(

@@ -190,3 +190,8 @@ class CaseNoteForm(NamedLimitsMixin, forms.Form):
         kwargs.setdefault("auto_id", "id_note_%s")
         super().__init__(*args, **kwargs)
         model_choice_field(self, "amends").queryset = notes.select_related("author").order_by("-sequence")
+
+    def offer_to_amend(self, notes) -> None:
+        """List only these notes as choices when the form is shown (a client may have thousands);
+        a submitted form was already checked against every note the user can see."""
+        model_choice_field(self, "amends").queryset = notes.select_related("author").order_by("-sequence")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +58,7 @@ from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
 from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import record_event, refused_writes_audited
-from portal.foundation.listing import paginate, query_without_page
+from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.validators import record_ids
 from referrals.access import AnyUser, clients_visible_to, get_client_for_subject_access
 from referrals.forms import pathways
@@ -356,7 +356,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         filtered = cases
     else:  # a filter that cannot be applied shows its error and no cases, never the unfiltered list
         filtered = case_filter.qs if case_filter.is_valid() else cases.none()
-    page = paginate(request, filtered)
+    page = paginate_bounded(request, filtered)
     # A listing shows people too: audit which cases one page showed, in one event.
     record_event(
         request.user, "case.list", ("aftercare.supervisioncase", "list"), ids=[str(c.pk) for c in page.object_list]
@@ -402,17 +402,51 @@ def alerts_mark_read(request: HttpRequest) -> HttpResponse:
 # Case notes ------------------------------------------------------------------------------------
 
 
-def notes_with_amendments(notes: list) -> list:
-    """Give each note its author's name, the visible note it amends and the visible notes amending it."""
-    by_id = {note.pk: note for note in notes}
+NOTES_SHOWN = 50
+
+
+def note_cursor(request: HttpRequest) -> int | None:
+    """The `?before=` of a page of earlier notes: show those with a lower sequence number."""
+    before = request.GET.get("before", "")
+    return int(before) if before.isdigit() and len(before) <= 9 else None
+
+
+def note_link(note, shown_ids: set) -> str:
+    """Where a link to the note goes: its place on this page, or the page of earlier notes that shows it."""
+    anchor = f"#note-{note.pk}"
+    return anchor if note.pk in shown_ids else f"?before={note.sequence + 1}{anchor}"
+
+
+def notes_with_amendments(notes: list, visible: QuerySet) -> list:
+    """Give each note its author's name, the visible note it amends and the visible notes amending it,
+    with a link to each wherever it is shown: one query, however many notes the client has."""
+    shown_ids = {note.pk for note in notes}
+    amended_ids = {note.amends_id for note in notes if note.amends_id}
+    related = visible.filter(Q(amends__in=shown_ids) | Q(pk__in=amended_ids)).only("pk", "sequence", "amends_id")
+    amendments: dict = {note.pk: [] for note in notes}
+    seen = set()
+    for other in related.order_by("sequence"):
+        other.link = note_link(other, shown_ids)
+        seen.add(other.pk)
+        if other.amends_id in amendments:
+            amendments[other.amends_id].append(other)
     for note in notes:
         note.author_name = display_name(note.author)
-        note.amendment_list = []
-    for note in notes:
-        note.amended_note = by_id.get(note.amends_id)
+        note.amendment_list = amendments[note.pk]
+        note.amended_note = note.amends if note.amends_id in seen else None
         if note.amended_note is not None:
-            note.amended_note.amendment_list.append(note)
+            note.amended_note.link = note_link(note.amended_note, shown_ids)
     return notes
+
+
+def amends_offered(request: HttpRequest, visible: QuerySet, form: CaseNoteForm | None) -> uuid.UUID | None:
+    """The note a new note amends, when the form or the link (`?amends=`) names one the user can see."""
+    chosen = form["amends"].value() if form is not None else request.GET.get("amends")
+    try:
+        note_id = uuid.UUID(str(chosen))
+    except ValueError:
+        return None
+    return note_id if visible.filter(pk=note_id).exists() else None
 
 
 def case_notes_context(
@@ -422,17 +456,29 @@ def case_notes_context(
     team the user is on can include the panel with `context |= case_notes_context(request, client, ...)`;
     `return_path` is the page the note form goes back to, also after a refused submit.
     Only the client's id goes in: the panel never shows the person (a CSO must not see names).
+
+    The latest NOTES_SHOWN notes, or with `?before=` the ones before that sequence number; the
+    link to earlier notes and the "amends" choices cover only those, so the page does not grow
+    with the client's notes.
     """
     visible = notes_visible_to(request.user).filter(client=client)
-    notes = notes_with_amendments(list(visible.select_related("author", "organisation", "amends").order_by("sequence")))
+    before = note_cursor(request)
+    page = visible.filter(sequence__lt=before) if before is not None else visible
+    newest_first = list(
+        page.select_related("author", "organisation", "amends").order_by("-sequence")[: NOTES_SHOWN + 1]
+    )
+    notes = notes_with_amendments(newest_first[:NOTES_SHOWN][::-1], visible)
+    amends = amends_offered(request, visible, form)
     if form is None:
-        amends = request.GET.get("amends")
-        initial = {"amends": amends} if amends and any(str(note.pk) == amends for note in notes) else {}
-        form = CaseNoteForm(notes=visible, initial=initial)
+        form = CaseNoteForm(notes=visible, initial={"amends": amends} if amends else {})
+    offered = [note.pk for note in notes] + ([amends] if amends else [])
+    form.offer_to_amend(visible.filter(pk__in=offered))
     return {
         "notes_client_id": client.pk,
         "case_notes": notes,
-        "last_note_sequence": max((note.sequence for note in notes), default=0),
+        "earlier_notes_before": notes[0].sequence if len(newest_first) > NOTES_SHOWN else None,
+        "showing_earlier_notes": before is not None,
+        "last_note_sequence": visible.aggregate(last=Max("sequence"))["last"] or 0,
         "note_form": form,
         "notes_return_path": return_path,
     }

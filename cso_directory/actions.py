@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 
 from accounts.languages import in_language_of
 from cso_directory.access import is_self_grant, membership_requests_decidable_by, services_whose_capacity_user_may_set
+from cso_directory.directory_cache import directory_changed
 from cso_directory.models import Capacity, Membership, MembershipRequest, OrganisationPage, ServicePage
 from cso_directory.site_tree import grant_logo_permissions, grant_page_permissions
 from portal.foundation.audit import record_event
@@ -267,4 +268,5 @@ def set_service_capacity(user: User, service: ServicePage, capacity: str) -> Ser
         revision.content["capacity"] = capacity
         revision.save(update_fields=["content"])
     record_event(user, "directory.service_capacity_set", service, previous=previous, capacity=capacity)
+    directory_changed()
     return service

@@ -9,7 +9,13 @@ class CsoDirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.signals import page_published, page_unpublished
+
+        from cso_directory.directory_cache import directory_changed
+
         post_migrate.connect(ensure_reference_data_and_tree, sender=self)
+        page_published.connect(directory_changed, dispatch_uid="directory_cache_published")
+        page_unpublished.connect(directory_changed, dispatch_uid="directory_cache_unpublished")
 
 
 def ensure_reference_data_and_tree(sender, **kwargs):

@@ -243,6 +243,11 @@ class DirectoryIndexPage(Page):
 
         return {**super().get_context(request, *args, **kwargs), **search_directory(request)}
 
+    def serve(self, request, *args, **kwargs):
+        from cso_directory.directory_cache import served_from_cache
+
+        return served_from_cache(request, lambda: super(DirectoryIndexPage, self).serve(request, *args, **kwargs))
+
 
 class CountryDirectoryPage(Page):
     """A country's part of the directory; its coordinators approve every change below it."""

@@ -48,12 +48,46 @@ def organisations_where(user: AnyUser, *roles: Role) -> QuerySet:
     return OrganisationPage.objects.filter(memberships__user=user, memberships__role__in=roles).values("pk")
 
 
+def any_of(model: type[models.Model], *subsets: QuerySet) -> QuerySet:
+    """The rows of `model` in any of `subsets`, as `id IN (… UNION …)`: each subset is read through its
+    own index, where one OR across two columns would make PostgreSQL scan the whole table."""
+    ids = [subset.order_by().values("pk") for subset in subsets]
+    return model._default_manager.filter(pk__in=ids[0].union(*ids[1:]))
+
+
+def clients_held_by(user: AnyUser) -> QuerySet[Client]:
+    """Clients of the prisons where the user is a social worker, until the access after handover ends."""
+    held = Client.objects.filter(prison__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER))
+    return held.filter(Q(prison_access_until__isnull=True) | Q(prison_access_until__gte=timezone.localdate()))
+
+
+def clients_supervised_by(user: AnyUser) -> QuerySet[Client]:
+    """Clients handed to the probation offices where the user is an officer or a supervisor."""
+    offices = organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR)
+    return Client.objects.filter(probation_office__in=offices)
+
+
 def clients_visible_to(user: AnyUser) -> QuerySet[Client]:
+    """For listing and looking up clients: a page walks the reference index (or a lookup the primary
+    key) with both tests on a handful of organisation ids, so it stops as soon as it has its rows."""
     held = Q(prison__in=organisations_where(user, Role.PRISON_SOCIAL_WORKER)) & (
         Q(prison_access_until__isnull=True) | Q(prison_access_until__gte=timezone.localdate())
     )
     supervised = Q(probation_office__in=organisations_where(user, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR))
     return Client.objects.filter(held | supervised)
+
+
+def visible_client_ids(user: AnyUser) -> QuerySet:
+    """The ids of the clients the user sees, as a subquery for the records about them (referrals,
+    cases, notes, consent): read through the prison and probation office indexes."""
+    return any_of(Client, clients_held_by(user), clients_supervised_by(user)).values("pk")
+
+
+def countries_of_clients_visible_to(user: AnyUser) -> QuerySet:
+    """The countries the user's clients can be in, as a subquery: those of their prisons and probation
+    offices (a client's country is its prison's), found without reading a single client."""
+    offices = organisations_where(user, Role.PRISON_SOCIAL_WORKER, Role.PROBATION_OFFICER, Role.PROBATION_SUPERVISOR)
+    return OrganisationPage.objects.filter(pk__in=offices).values("country")
 
 
 def countries_coordinated_by(user: AnyUser) -> QuerySet:
@@ -69,15 +103,22 @@ def clients_coordinated_by(user: AnyUser) -> QuerySet[Client]:
 def clients_overseen_by(user: AnyUser) -> QuerySet[Client]:
     """Clients whose access log the user may read: as a supervisor of their probation office or a
     national coordinator of their country."""
-    supervised = Q(probation_office__in=organisations_where(user, Role.PROBATION_SUPERVISOR))
-    coordinated = Q(country__in=countries_coordinated_by(user))
-    return Client.objects.filter(supervised | coordinated)
+    supervised = Client.objects.filter(probation_office__in=organisations_where(user, Role.PROBATION_SUPERVISOR))
+    return any_of(Client, supervised, clients_coordinated_by(user))
+
+
+def referrals_received_by(user: AnyUser) -> QuerySet[Referral]:
+    """The referrals sent to the organisations where the user is a caseworker (never their drafts)."""
+    caseworkers_at = organisations_where(user, Role.CSO_CASEWORKER)
+    return Referral.objects.filter(receiving_organisation__in=caseworkers_at).exclude(status=ReferralStatus.DRAFT)
 
 
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
+    # Not a UNION like the clients: a user may see tens of thousands of referrals, and listings read
+    # them newest first, which PostgreSQL does best walking the date index with both tests hashed.
     caseworkers_at = organisations_where(user, Role.CSO_CASEWORKER)
     received = Q(receiving_organisation__in=caseworkers_at) & ~Q(status=ReferralStatus.DRAFT)
-    return Referral.objects.filter(Q(client__in=clients_visible_to(user).values("pk")) | received)
+    return Referral.objects.filter(Q(client__in=visible_client_ids(user)) | received)
 
 
 def referring_organisations_of(user: AnyUser) -> QuerySet[OrganisationPage]:
@@ -161,9 +202,7 @@ def get_referral_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "
 
 def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "consent.view") -> Consent:
     """The consent, if the user may see its client (the read is audited); otherwise 404 (audited too)."""
-    consent = (
-        Consent.objects.filter(pk=pk, client__in=clients_visible_to(user).values("pk")).select_related("client").first()
-    )
+    consent = Consent.objects.filter(pk=pk, client__in=visible_client_ids(user)).select_related("client").first()
     if consent is None:
         raise deny(user, "referrals.consent", pk)
     record_event(user, action, consent)

@@ -37,6 +37,7 @@ from ninja.errors import HttpError
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
+from portal.foundation.listing import capped_count
 from referrals import actions
 from referrals.access import (
     AnyUser,
@@ -237,7 +238,14 @@ def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging) -> d
     start = (paging.page - 1) * paging.per_page
     items = list(queryset[start : start + paging.per_page])
     record_event(user, action, (queryset.model._meta.label_lower, "*"), ids=[str(item.pk) for item in items])
-    return {"count": queryset.count(), "page": paging.page, "per_page": paging.per_page, "items": items}
+    count, capped = capped_count(queryset)
+    return {
+        "count": count,
+        "count_capped": capped,
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "items": items,
+    }
 
 
 def referrals_out(user: AnyUser, referrals: list[Referral]) -> list[ReferralOut | ReceivedReferralOut]:

@@ -10,14 +10,14 @@ from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.models import AuditEvent
 from portal.foundation.text_search import matching
 from portal.foundation.widgets import DateRangeWidget
-from referrals.access import clients_visible_to
+from referrals.access import countries_of_clients_visible_to
 from referrals.models import Client, Referral, ReferralStatus, overdue
 
 DATE_RANGE = DateRangeWidget()
 
 
 def regions_of_visible_clients(request):
-    return Region.objects.filter(country__in=clients_visible_to(request.user).values("country"))
+    return Region.objects.filter(country__in=countries_of_clients_visible_to(request.user))
 
 
 class ClientFilter(django_filters.FilterSet):

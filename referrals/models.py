@@ -451,6 +451,8 @@ class Referral(models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        # The inbox's counts by status read this index alone.
+        indexes = [models.Index(fields=["receiving_organisation", "status"], name="referral_receiver_status")]
         permissions = [("override_consent", _("Can send a referral without consent, giving a reason"))]
 
     def __str__(self) -> str:

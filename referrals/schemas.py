@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import AliasChoices, model_validator
 
 from cso_directory.models import OrganisationKind
+from portal.foundation.listing import COUNT_CAP
 from portal.foundation.validators import LARGEST_ID, InputSchema, Name, RecordId
 from referrals.models import (
     PEOPLES_VERBS,
@@ -63,6 +64,8 @@ WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: Detail, 409: Detail, 413: De
 # Listings --------------------------------------------------------------------------------------
 
 MAX_PER_PAGE = 200
+Counted = Annotated[int, Field(description=f"How many results, counted up to {COUNT_CAP}.")]
+CountCapped = Annotated[bool, Field(description=f"True when there are more than {COUNT_CAP} results.")]
 
 
 class Paging(InputSchema):
@@ -192,7 +195,8 @@ class ClientOut(Schema):
 
 
 class ClientPage(Schema):
-    count: int
+    count: Counted
+    count_capped: CountCapped
     page: int
     per_page: int
     items: list[ClientOut]
@@ -336,7 +340,8 @@ AnyReferralOut = Annotated[ReferralOut | ReceivedReferralOut, Field(discriminato
 
 
 class ReferralPage(Schema):
-    count: int
+    count: Counted
+    count_capped: CountCapped
     page: int
     per_page: int
     items: list[AnyReferralOut]
@@ -366,7 +371,8 @@ class OrganisationOut(Schema):
 
 
 class OrganisationOutPage(Schema):
-    count: int
+    count: Counted
+    count_capped: CountCapped
     page: int
     per_page: int
     items: list[OrganisationOut]
@@ -384,7 +390,8 @@ class ReferableServiceOut(Schema):
 
 
 class ReferableServicePage(Schema):
-    count: int
+    count: Counted
+    count_capped: CountCapped
     page: int
     per_page: int
     items: list[ReferableServiceOut]

@@ -6,7 +6,8 @@ suggestion never disagrees with what a directory search for the same person woul
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, Expression, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,20 +61,44 @@ def services_in_region(services, region) -> set[int]:
     return set(services.serving_region(region).values_list("pk", flat=True))
 
 
+def fit(client: Client, needs: dict) -> Expression:
+    """The score `rank` gives a service, computed by the database, so that only the best are read."""
+    met = ServicePage.categories.through.objects.filter(servicepage=OuterRef("pk"), taxonomyterm__in=list(needs))
+    need_weight = Case(
+        *[When(taxonomyterm=pk, then=Value(PRIORITY_WEIGHTS[need.priority])) for pk, need in needs.items()],
+        default=Value(0),
+    )
+    needs_met = Subquery(met.values("servicepage").annotate(total=Sum(need_weight)).values("total"))
+    place = [When(delivery__in=[Delivery.REMOTE, Delivery.BOTH], then=Value(REMOTE_WEIGHT))]
+    if client.region_of_return is not None:
+        serving = referable_services_for(client).serving_region(client.region_of_return).values("pk")
+        place.insert(0, When(pk__in=serving, then=Value(REGION_WEIGHT)))
+    shared = ServicePage.languages.through.objects.filter(
+        servicepage=OuterRef("pk"), language__in=client.languages.values("pk")
+    )
+    capacity = [When(capacity=value, then=Value(weight)) for value, weight in CAPACITY_WEIGHTS.items()]
+    return (
+        Coalesce(needs_met, 0)
+        + Case(*place, default=Value(0))
+        + Case(When(Exists(shared), then=Value(LANGUAGE_WEIGHT)), default=Value(0))
+        + Case(*capacity, default=Value(0))
+    )
+
+
 def suggest_services(client: Client, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
-    """The best-fitting services for the client's needs, in a fixed number of queries."""
+    """The best-fitting services for the client's needs, in a fixed number of queries: the database
+    ranks every eligible service; only the shown ones are read, with the reasons of their score."""
     needs = {need.category_id: need for need in client.needs.select_related("category")}
     if not needs:
         return []
-    services = eligible_services(client, list(needs))
-    in_region = services_in_region(services, client.region_of_return)
+    ranked = eligible_services(client, list(needs)).annotate(fit=fit(client, needs)).order_by("-fit", "title", "pk")
+    best = list(ranked.select_related("organisation").prefetch_related("categories", "languages")[:limit])
+    in_region = services_in_region(
+        ServicePage.objects.filter(pk__in=[service.pk for service in best]), client.region_of_return
+    )
     client_languages = {language.code: language for language in client.languages.all()}
-    suggestions = [
-        rank(service, client, needs, service.pk in in_region, client_languages)
-        for service in services.select_related("organisation").prefetch_related("categories", "languages")
-    ]
-    suggestions.sort(key=lambda suggestion: (-suggestion.score, suggestion.service.title))
-    return with_notices(client, suggestions[:limit])
+    suggestions = [rank(service, client, needs, service.pk in in_region, client_languages) for service in best]
+    return with_notices(client, suggestions)
 
 
 def with_notices(client: Client, suggestions: list[Suggestion]) -> list[Suggestion]:

@@ -26,8 +26,7 @@ from cso_directory.models import Language, ServicePage
 from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
-from portal.foundation.listing import paginate, query_without_page
-from portal.foundation.roles import Role
+from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.uploads import upload_limit
 from portal.foundation.validators import record_ids
 from referrals.access import (
@@ -41,9 +40,8 @@ from referrals.access import (
     get_referable_service,
     get_referral_for_user,
     notifications_of,
-    organisations_where,
     prisons_of,
-    referrals_visible_to,
+    referrals_received_by,
     require_a_prison_to_record_in,
     side_of,
 )
@@ -128,7 +126,7 @@ def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
 def client_list(request: HttpRequest) -> HttpResponse:
     clients = clients_visible_to(request.user).select_related("prison", "region_of_return")
     client_filter = ClientFilter(request.GET or None, queryset=clients, request=request)
-    page = paginate(request, client_filter.qs if client_filter.is_bound else clients)
+    page = paginate_bounded(request, client_filter.qs if client_filter.is_bound else clients)
     record_listing(request.user, "client.list", ("referrals.client", "list"), page.object_list)
     context = {
         "filter": client_filter,
@@ -492,12 +490,12 @@ def status_counts(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The referrals the caseworker's organisations received; each shows its disclosed snapshot only."""
-    received = referrals_visible_to(request.user).filter(
-        receiving_organisation__in=organisations_where(request.user, Role.CSO_CASEWORKER)
-    )
+    received = referrals_received_by(request.user)
     inbox_filter = InboxFilter(request.GET or None, queryset=received)
     listed = inbox_filter.qs.distinct() if inbox_filter.is_bound else received
-    page = paginate(request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk"))
+    page = paginate_bounded(
+        request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk")
+    )
     record_listing(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
     context = {
         "filter": inbox_filter,

@@ -35,6 +35,15 @@ def _require_postgresql_and_redis():
         pytest.exit("The tests need the Redis channel layer: set REDIS_URL or run `make test`.", 3)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_directory_cache():
+    """Each test starts without cached directory pages: a test building listings without publishing
+    them (no signal) must not get a page another test cached."""
+    from cso_directory.directory_cache import bump_version
+
+    bump_version()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, restored by copying after each transactional test, with any shared cast

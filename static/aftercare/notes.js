@@ -1,7 +1,9 @@
 // Live case notes: notes written by others appear without a reload, and presence shows who else
-// has the case open. The page renders every note it had; this script asks the server for those
+// has the case open. The page renders the latest notes; this script asks the server for those
 // after the last sequence number it has seen, on every (re)connect, and skips any note already
 // shown, so each note appears exactly once. Text goes in with textContent, never as HTML.
+// "Show earlier notes" works as a link without JavaScript; here it fetches that page of earlier
+// notes and puts them in place above the others.
 (function () {
   "use strict";
 
@@ -29,6 +31,14 @@
     this.status = panel.querySelector("[data-live-status]");
     this.newNote = panel.querySelector("[data-new-note]");
     this.lastSequence = Number(panel.dataset.lastSequence) || 0;
+    this.earlier = panel.querySelector("[data-earlier-notes]");
+    this.earlier.addEventListener("click", (event) => {
+      const link = event.target.closest("[data-earlier-link]");
+      if (link) {
+        event.preventDefault();
+        this.loadEarlier(link);
+      }
+    });
     this.viewers = new Map();
     this.retryMs = FIRST_RETRY_MS;
   }
@@ -137,6 +147,58 @@
   CaseNotes.prototype.insertInOrder = function (item, sequence) {
     const later = Array.from(this.list.children).find((other) => Number(other.dataset.sequence) > sequence);
     this.list.insertBefore(item, later || null);
+  };
+
+  // The earlier notes come from the page the link leads to, rendered by the server like these.
+  CaseNotes.prototype.loadEarlier = function (link) {
+    if (link.getAttribute("aria-busy") === "true") {
+      return;
+    }
+    const label = link.textContent;
+    link.setAttribute("aria-busy", "true");
+    link.textContent = link.dataset.textLoading;
+    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.text();
+      })
+      .then((html) => this.showEarlier(new DOMParser().parseFromString(html, "text/html")))
+      .catch(() => {
+        window.location.assign(link.href);
+      })
+      .finally(() => {
+        link.removeAttribute("aria-busy");
+        link.textContent = label;
+      });
+  };
+
+  CaseNotes.prototype.showEarlier = function (page) {
+    const first = this.list.firstElementChild;
+    page.querySelectorAll("[data-notes-list] > [data-note-id]").forEach((item) => {
+      if (!document.getElementById(item.id)) {
+        const note = document.importNode(item, true);
+        note.querySelectorAll('[data-slot="created_at"]').forEach((time) => showTime(time, time.getAttribute("datetime")));
+        this.list.insertBefore(note, first);
+      }
+    });
+    const more = page.querySelector("[data-earlier-notes]");
+    this.earlier.hidden = !more || more.hidden;
+    if (more) {
+      this.earlier.querySelector("[data-earlier-link]").setAttribute("href", more.querySelector("[data-earlier-link]").getAttribute("href"));
+    }
+    this.linkInPlace();
+  };
+
+  // Links to a note now on this page stop going to the page of earlier notes.
+  CaseNotes.prototype.linkInPlace = function () {
+    this.list.querySelectorAll('a[href^="?before="]').forEach((link) => {
+      const anchor = link.getAttribute("href").split("#")[1];
+      if (anchor && document.getElementById(anchor)) {
+        link.setAttribute("href", "#" + anchor);
+      }
+    });
   };
 
   CaseNotes.prototype.updateViewers = function (message) {

@@ -142,3 +142,33 @@ def test_the_referrers_page_shows_the_new_status_once_the_service_accepts(page):
 
         expect(status).to_have_text("Accepted", timeout=WAIT_MS)
         assert page.evaluate("window.notReloaded") is True
+
+
+def test_earlier_notes_load_in_place_above_the_latest_and_live_notes_still_arrive(page):
+    team = build_team()
+    CaseNote.objects.bulk_create(
+        CaseNote(
+            client=team.client,
+            sequence=sequence,
+            author=team.social_worker,
+            organisation=team.prison,
+            body=f"Note {sequence}",
+        )
+        for sequence in range(3, 63)
+    )
+    with asgi_servers(1) as (server,):
+        open_notes(page, server, team.social_worker, team.client)
+        notes = page.locator("[data-notes-list] > [data-note-id]")
+        expect(notes).to_have_count(50)
+        expect(notes.first).to_contain_text("Note 13")
+
+        page.get_by_role("link", name="Show earlier notes").click()
+
+        expect(notes).to_have_count(62)
+        expect(page.locator(f"#note-{team.team_note.pk}")).to_be_visible()
+        expect(notes.first).to_have_attribute("id", f"note-{team.team_note.pk}")
+        expect(page.get_by_role("link", name="Show earlier notes")).to_be_hidden()
+        assert "before=" not in page.url
+        live = elsewhere(add_case_note, team.social_worker, team.client, body="Live after the earlier ones")
+        expect(page.locator(f"#note-{live.pk}")).to_be_visible(timeout=WAIT_MS)
+        expect(notes.last).to_have_attribute("id", f"note-{live.pk}")
