@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cso_directory', '0007_membership_requests'),
+        ('cso_directory', '0008_international_viewer_role'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cso_directory', '0007_membership_requests'),
-        ('referrals', '0004_referral_receiving_organisation'),
+        ('referrals', '0005_client_name_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -37,7 +37,7 @@ def remove_postgresql_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cso_directory", "0007_membership_requests"),
+        ("cso_directory", "0011_page_title_index"),
     ]
 
     operations = [

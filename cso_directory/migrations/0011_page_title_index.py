@@ -7,7 +7,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cso_directory", "0007_membership_requests")]
+    dependencies = [("cso_directory", "0010_names_in_interface_languages")]
 
     operations = [
         migrations.RunSQL(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cso_directory', '0007_membership_requests'),
+        ('cso_directory', '0009_listing_translations'),
     ]
 
     operations = [
