@@ -54,13 +54,17 @@ def test_the_compiled_catalogue_is_up_to_date(language, tmp_path):
 
 
 def test_the_catalogues_hold_exactly_the_messages_of_the_code(settings, tmp_path, monkeypatch):
-    """`makemessages` run now finds no message the catalogues lack, and they keep none it dropped."""
-    shutil.copytree(LOCALE / "ru", tmp_path / "ru")
-    settings.LOCALE_PATHS = [tmp_path]
-    monkeypatch.chdir(settings.BASE_DIR)
+    """`makemessages` run now finds no message the catalogues lack, and they keep none it dropped.
+
+    It runs on a copy of the sources: makemessages writes into a `locale/` folder beside them."""
+    copy = tmp_path / "project"
+    shutil.copytree(settings.BASE_DIR, copy, ignore=shutil.ignore_patterns(".git", *MAKEMESSAGES_IGNORE, "locale*"))
+    shutil.copytree(LOCALE / "ru", copy / "locale" / "ru")
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
     call_command("makemessages", locale=["ru"], ignore_patterns=MAKEMESSAGES_IGNORE, no_obsolete=True, verbosity=0)
 
-    committed, fresh = LOCALE / "ru" / "LC_MESSAGES" / "django.po", tmp_path / "ru" / "LC_MESSAGES" / "django.po"
+    committed, fresh = LOCALE / "ru" / "LC_MESSAGES" / "django.po", copy / "locale" / "ru" / "LC_MESSAGES" / "django.po"
     for definitions, references in ((committed, fresh), (fresh, committed)):
         result = subprocess.run(  # noqa: S603 - gettext's msgcmp on our own files
             [MSGCMP, "--use-untranslated", str(definitions), str(references)], capture_output=True, text=True
