@@ -53,7 +53,7 @@ from aftercare.forms import (
     HandoverForm,
     RecordCheckInForm,
 )
-from aftercare.models import CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
+from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
 from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
 from cso_directory.reference_data import pathway_in_active_language
@@ -411,7 +411,7 @@ def note_cursor(request: HttpRequest) -> int | None:
     return int(before) if before.isdigit() and len(before) <= 9 else None
 
 
-def note_link(note, shown_ids: set) -> str:
+def note_link(note: CaseNote, shown_ids: set) -> str:
     """Where a link to the note goes: its place on this page, or the page of earlier notes that shows it."""
     anchor = f"#note-{note.pk}"
     return anchor if note.pk in shown_ids else f"?before={note.sequence + 1}{anchor}"

@@ -22,22 +22,15 @@ from cso_directory.models import Capacity, OrganisationPage, Region, ServicePage
 from portal.foundation.countries import Country
 from referrals.access import countries_coordinated_by, deny
 from referrals.models import CASE_TEAM_STATUSES, Need, Referral, ReferralStatus, overdue
+from reporting.suppression import shown_alone
 
 AnyUser = User | AnonymousUser
-SMALL_CELL = 5  # counts from 1 to SMALL_CELL - 1 are shown as "<5"
 TREND_MONTHS = 6
 MISSED_CHECK_IN_DAYS = 30
 VERIFICATION_DAYS = 365
 CONSTRAINED_CAPACITIES = (Capacity.FULL, Capacity.WAITLIST)
 # The statuses of the pipeline: every status a sent referral can be in (a draft was never sent).
 PIPELINE_STATUSES = [(status, label) for status, label in ReferralStatus.choices if status != ReferralStatus.DRAFT]
-
-
-def suppressed(count: int) -> str:
-    """A count as published: from 1 to 4 it is "<5", so that no small group can be singled out."""
-    if 0 < count < SMALL_CELL:
-        return f"<{SMALL_CELL}"
-    return str(count)
 
 
 # Access ----------------------------------------------------------------------------------------
@@ -123,7 +116,7 @@ def constrained_regions(country: str) -> list[dict]:
     return [
         {
             "region": region,
-            "needs": suppressed(region.needs),
+            "needs": shown_alone(region.needs),
             "full": region.full,
             "waitlist": region.waitlist,
         }
@@ -222,7 +215,7 @@ def start_of(day: datetime.date) -> datetime.datetime:
 
 def shown(row: dict) -> dict:
     """The row's count and its figure as published."""
-    return {"count": row["count"], "figure": suppressed(row["count"])}
+    return {"count": row["count"], "figure": shown_alone(row["count"])}
 
 
 def overview_of(user: AnyUser, country: str) -> dict:

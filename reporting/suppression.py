@@ -124,6 +124,11 @@ def shown(value: int, mark: Mark) -> int | str:
     return value
 
 
+def shown_alone(count: int) -> int | str:
+    """A count shown with no total or neighbour that could give it away: "<5" from 1 to 4."""
+    return shown(count, Mark.SMALL if 0 < count < SMALLEST_SHOWN else Mark.SHOWN)
+
+
 def hide_derived(base_count: int, *marks: Mark) -> bool:
     """Whether a rate or a time worked out from `base_count` people, and from counts marked `marks`, is hidden."""
     return base_count < SMALLEST_SHOWN or any(mark != Mark.SHOWN for mark in marks)

@@ -49,7 +49,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, restored by copying after each transactional test, with any shared cast
     rolled back before it goes (tests/database_snapshot.py, tests/shared_casts.py)."""
     with django_db_blocker.unblock():
-        database_snapshot.restore_after_flush(database_snapshot.take())
+        database_snapshot.take()
+        database_snapshot.reset_after_each_transactional_test()
     yield
     shared_casts.SHARED.release()
 

@@ -209,8 +209,8 @@ def test_roles_that_read_no_person_data_and_grants_to_others_are_not_held_back(c
     assert not MembershipRequest.objects.exists()
 
 
-def test_the_person_data_roles_are_every_role_but_editing_and_coordinating():
-    assert set(Role) - PERSON_DATA_ROLES == {Role.CSO_EDITOR, Role.NATIONAL_COORDINATOR}
+def test_the_person_data_roles_are_every_role_but_editing_coordinating_and_viewing_figures():
+    assert set(Role) - PERSON_DATA_ROLES == {Role.CSO_EDITOR, Role.NATIONAL_COORDINATOR, Role.INTERNATIONAL_VIEWER}
 
 
 def test_the_members_list_costs_the_same_queries_however_many_requests_await(cast, django_assert_num_queries):

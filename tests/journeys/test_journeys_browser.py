@@ -29,7 +29,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
@@ -39,6 +38,7 @@ from cso_directory.actions import add_membership
 from cso_directory.models import Language, OrganisationPage, Region, ServicePage, SexServed
 from portal.foundation.roles import Role
 from referrals.models import Client, Referral
+from tests import database_snapshot
 from tests.aftercare.live_servers import asgi_servers, serve_static_files
 from tests.aftercare.notes_cast import make_user, session_cookie
 from tests.cso_directory.admin_cast import publish_organisation, publish_service
@@ -178,7 +178,7 @@ def cast(django_db_setup, django_db_blocker):
         yield built
     finally:
         with django_db_blocker.unblock():
-            in_another_thread(call_command, "flush", interactive=False)
+            in_another_thread(database_snapshot.reset)
 
 
 @pytest.fixture(scope="module")

@@ -40,10 +40,10 @@ def test_a_probation_officer_sees_the_workspace_caseload_and_unread_alerts(team)
     ]
 
 
-def test_a_caseworker_sees_the_workspace_but_no_probation_links(team):
+def test_a_caseworker_sees_the_workspace_and_their_organisations_reports_but_no_probation_links(team):
     html = signed_in(team.caseworker).get(QUIET_PAGE).content.decode()
 
-    assert nav_links(html) == ["Directory", "Workspace", "Notifications", "API tokens"]
+    assert nav_links(html) == ["Directory", "Workspace", "Notifications", "Reports", "API tokens"]
 
 
 def test_a_user_without_a_role_sees_the_directory_only(team):

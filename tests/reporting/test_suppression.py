@@ -5,7 +5,9 @@
 that agree with every shown cell and every sum; each hidden cell must keep two values at least.
 """
 
-from reporting.suppression import Mark, Sum, hide_derived, shown, suppress
+import pytest
+
+from reporting.suppression import Mark, Sum, hide_derived, shown, shown_alone, suppress
 
 
 def grid(rows: list[list[int]], *, totals: bool = True) -> tuple[dict, list[Sum]]:
@@ -132,3 +134,8 @@ def test_rates_and_times_of_few_people_or_of_hidden_counts_are_hidden():
     assert hide_derived(20, Mark.SHOWN, Mark.SMALL) is True
     assert hide_derived(20, Mark.SHOWN, Mark.HIDDEN) is True
     assert hide_derived(20, Mark.SHOWN) is False
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (72, 72)])
+def test_a_count_shown_alone_from_one_to_four_is_less_than_five(count, expected):
+    assert shown_alone(count) == expected
