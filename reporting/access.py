@@ -20,7 +20,7 @@ from cso_directory.models import OrganisationPage, ServicePage
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
 from referrals.access import AnyUser, countries_coordinated_by, organisations_where
-from referrals.models import Client, Need, Priority, Referral, ReferralEvent
+from referrals.models import CASE_TEAM_STATUSES, Client, Need, Priority, Referral, ReferralEvent, ReferralStatus
 
 CSO_ROLES = (Role.CSO_CASEWORKER, Role.CSO_EDITOR)
 
@@ -149,3 +149,14 @@ def organisations_in(scope: Scope) -> QuerySet[OrganisationPage]:
     if scope.is_cso:
         return OrganisationPage.objects.none()
     return OrganisationPage.objects.live().filter(country__in=scope.countries)
+
+
+def referrals_of_country(country: str) -> QuerySet[Referral]:
+    """The referrals the country's figures count: every one that was sent, of the country's clients."""
+    return Referral.objects.filter(client__country=country).exclude(status=ReferralStatus.DRAFT)
+
+
+def open_needs() -> QuerySet[Need]:
+    """Needs no accepted referral answers (yet): no referral of the need is accepted, in progress or completed."""
+    answered = Referral.objects.filter(need=OuterRef("pk"), status__in=CASE_TEAM_STATUSES)
+    return Need.objects.filter(~Exists(answered))

@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
@@ -21,7 +21,8 @@ from cso_directory.access import membership_requests_visible_to
 from cso_directory.models import Capacity, OrganisationPage, Region, ServicePage
 from portal.foundation.countries import Country
 from referrals.access import countries_coordinated_by, deny
-from referrals.models import CASE_TEAM_STATUSES, Need, Referral, ReferralStatus, overdue
+from referrals.models import ReferralStatus, overdue
+from reporting.access import open_needs, referrals_of_country
 from reporting.suppression import shown_alone
 
 AnyUser = User | AnonymousUser
@@ -46,11 +47,6 @@ def get_country_for_coordinator(user: AnyUser, country: str) -> str:
     if country not in Country.values or not countries_coordinated_by(user).filter(country=country).exists():
         raise deny(user, "reporting.country", country)
     return country
-
-
-def referrals_of_country(country: str) -> QuerySet[Referral]:
-    """The referrals the country's figures count: every one that was sent, of the country's clients."""
-    return Referral.objects.filter(client__country=country).exclude(status=ReferralStatus.DRAFT)
 
 
 def organisations_of_country(country: str) -> QuerySet[OrganisationPage]:
@@ -86,12 +82,6 @@ def count_of(queryset: QuerySet) -> Coalesce:
         counted=Func(F("pk"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField())
     )
     return Coalesce(Subquery(counted.values("counted")), 0)
-
-
-def open_needs() -> QuerySet[Need]:
-    """Needs no accepted referral answers (yet): no referral of the need is accepted, in progress or completed."""
-    answered = Referral.objects.filter(need=OuterRef("pk"), status__in=CASE_TEAM_STATUSES)
-    return Need.objects.filter(~Exists(answered))
 
 
 def constrained_services(capacity: str) -> QuerySet[ServicePage]:
