@@ -18,6 +18,7 @@ from django.db.models import Count, Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -485,6 +486,9 @@ def status_counts(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
     return [(status, str(label), counts[status]) for status, label in ReferralStatus.choices if status in counts]
 
 
+LIST_FRAGMENT_HEADER = "X-Portal-Fragment"
+
+
 @login_required
 @never_cache
 @require_GET
@@ -504,7 +508,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "query_string": query_without_page(request),
         "status_counts": status_counts(received),
     }
-    return render(request, "referrals/inbox.html", context)
+    response = render(request, inbox_template(request), context)
+    patch_vary_headers(response, [LIST_FRAGMENT_HEADER])
+    return response
+
+
+def inbox_template(request: HttpRequest) -> str:
+    """The whole page, or only its list when the page's script asks for it again (static/portal/live.js)."""
+    if request.headers.get(LIST_FRAGMENT_HEADER) == "list":
+        return "referrals/inbox_list.html"
+    return "referrals/inbox.html"
 
 
 # Notifications ---------------------------------------------------------------------------------

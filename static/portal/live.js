@@ -1,6 +1,7 @@
 // The signed-in user's own events (/ws/me/): a notice with a count when a referral step or a
 // missed check-in concerns them. The events carry ids only; the linked pages show the rest. A page
-// showing that referral's status (data-live-referral) reloads the status from the server in place.
+// showing that referral's status (data-live-referral) reloads the status from the server in place;
+// the inbox (data-live-inbox) reloads its list, with the filters shown, through the same page.
 (function () {
   "use strict";
 
@@ -42,10 +43,46 @@
       .catch(() => {}); // the notice above still tells of the news; a reload shows it
   }
 
+  function focusedHref(list) {
+    const focused = document.activeElement;
+    return focused && list.contains(focused) ? focused.getAttribute("href") : null;
+  }
+
+  function refocus(list, href) {
+    const link = href && [...list.querySelectorAll("a[href]")].find((a) => a.getAttribute("href") === href);
+    if (link) {
+      link.focus();
+    }
+  }
+
+  // The count heading stays in place (it is the polite live region); only its text and the list change.
+  function refreshInbox() {
+    const shown = document.querySelector("[data-live-inbox]");
+    if (!shown) {
+      return;
+    }
+    fetch(window.location.href, { credentials: "same-origin", headers: { "X-Portal-Fragment": "list" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-inbox]");
+        if (!fresh) {
+          return;
+        }
+        const list = shown.querySelector("[data-live-inbox-list]");
+        const href = focusedHref(list);
+        const freshList = fresh.querySelector("[data-live-inbox-list]");
+        list.replaceWith(freshList);
+        refocus(freshList, href);
+        shown.querySelector("#results-heading").textContent = fresh.querySelector("#results-heading").textContent;
+      })
+      .catch(() => {}); // the notice above still tells of the news; a reload shows it
+  }
+
   function receive(message) {
     show(message.type);
     if (message.type === "referral") {
       refreshReferral(message.referral);
+      refreshInbox();
     }
   }
 

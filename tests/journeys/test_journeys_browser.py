@@ -348,6 +348,8 @@ def accept_and_write_note(caseworker: Journey, referral: Referral) -> None:
     page = caseworker.page
     notice = page.locator('[data-live-notice="referral"]')
     expect(notice).to_be_visible(timeout=WAIT_MS)
+    new_row = page.locator(f'.card-list .card a[href="/referrals/{referral.pk}/"]')
+    expect(new_row).to_be_visible(timeout=WAIT_MS)
     assert page.evaluate("window.notReloaded") is True
     caseworker.screenshot("inbox-live")
     caseworker.press_on(notice.get_by_role("link"))
