@@ -245,6 +245,8 @@ def send_as_time_passed(cast: Cast) -> None:
             datetime.timedelta(days=sent_days_ago - answered_in_days),
         )
         referral = Referral.objects.get(pk=pk)
+        if referral.sent_at is None or referral.response_due is None:
+            raise CommandError(f"people.json: {referral} has sent_days_ago but was never sent")
         Referral.objects.filter(pk=pk).update(
             created_at=referral.created_at - sent,
             sent_at=referral.sent_at - sent,
