@@ -235,8 +235,9 @@ def take_step(step: str, actor, referral: Referral, spec: dict) -> Referral:
 
 def send_as_time_passed(cast: Cast) -> None:
     # Like `expire_as_time_passes`: every referral was sent and answered while the demo loaded, so each one
-    # given "sent_days_ago" is moved back to that day, and the steps after the sending (answer, start, close)
-    # to the day it was answered, "answered_in_days" later. The audit trail keeps the real times.
+    # given "sent_days_ago" is moved back to that day with its creation, and the steps after the sending
+    # (answer, start, close) to the day it was answered, "answered_in_days" later. The audit trail keeps the
+    # real times.
     for pk, (sent_days_ago, answered_in_days) in cast.sent_dates.items():
         if not 0 <= answered_in_days <= sent_days_ago:
             raise CommandError("people.json: a referral must be answered between its sending and today")
@@ -252,8 +253,8 @@ def send_as_time_passed(cast: Cast) -> None:
             sent_at=referral.sent_at - sent,
             response_due=referral.response_due - sent,
         )
-        ReferralEvent.objects.filter(referral=pk, verb="send").update(at=F("at") - sent)
-        ReferralEvent.objects.filter(referral=pk).exclude(verb="send").update(at=F("at") - answered)
+        ReferralEvent.objects.filter(referral=pk, verb__in=("create", "send")).update(at=F("at") - sent)
+        ReferralEvent.objects.filter(referral=pk).exclude(verb__in=("create", "send")).update(at=F("at") - answered)
 
 
 def expire_as_time_passes(cast: Cast) -> None:
