@@ -48,10 +48,12 @@ from referrals.models import (
     Outcome,
     Priority,
     Referral,
+    ReferralEvent,
     ReferralStatus,
     Sex,
     overdue,
 )
+from reporting.overview import overview_of
 
 pytestmark = pytest.mark.django_db
 
@@ -301,6 +303,28 @@ class TestLoadedDemoData:
                 response = client.get(f"/reporting/dashboards/{group}/")
                 figures = re.findall(r"<td>(\d+)</td>", response.content.decode())
                 assert any(int(figure) >= 5 for figure in figures), (username, group)
+
+    def test_the_coordinators_trend_has_referrals_in_most_of_the_six_months(self):
+        for username, country in (("kz.coordinator", "KZ"), ("iq.coordinator", "IQ")):
+            user = get_user_model().objects.get(username=username)
+            trend = overview_of(user, country)["pipeline"]
+            sent_per_month = [sum(row["cells"][index]["count"] for row in trend["rows"]) for index in range(6)]
+            assert sum(count > 0 for count in sent_per_month) >= 4, (username, sent_per_month)
+
+    def test_the_kz_coordinator_sees_figures_of_five_or_more_on_release_and_outcomes(self, client):
+        client.force_login(get_user_model().objects.get(username="kz.coordinator"))
+        for group in ("release", "outcomes"):
+            response = client.get(f"/reporting/dashboards/{group}/")
+            figures = re.findall(r"<td>(\d+)</td>", response.content.decode())
+            assert any(int(figure) >= 5 for figure in figures), group
+
+    def test_referrals_were_sent_on_different_days_and_answered_days_later(self):
+        sent_days = set(Referral.objects.exclude(sent_at=None).values_list("sent_at__date", flat=True))
+        assert len(sent_days) >= 15
+        for event in ReferralEvent.objects.filter(verb__in=("accept", "decline")).select_related("referral"):
+            assert event.at >= event.referral.sent_at, event.referral
+            assert event.referral.consent.given_on <= timezone.localtime(event.referral.sent_at).date(), event.referral
+        assert ReferralEvent.objects.filter(verb="accept", at__date__lt=timezone.localdate()).count() >= 10
 
     def test_every_filter_value_is_on_some_services_and_not_on_others(self):
         total = live_services().count()

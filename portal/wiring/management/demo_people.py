@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from aftercare.actions import add_case_note, add_goal, assign_officer, hand_over, record_check_in, review_goal
 from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, SupervisionCase
@@ -33,7 +33,7 @@ from referrals.actions import (
     take_referral_step,
     withdraw_consent,
 )
-from referrals.models import PEOPLES_VERBS, VERBS, Client, Referral, ReferralStatus, Side, overdue
+from referrals.models import PEOPLES_VERBS, VERBS, Client, Referral, ReferralEvent, ReferralStatus, Side, overdue
 
 # The steps that take a new referral to the status the demo data asks for. Expired referrals are sent, then
 # expired together at the end, once their answer deadline has been moved into the past.
@@ -51,6 +51,8 @@ STEPS = {
 # Expired referrals had their answer due this many days ago; overdue ones fewer days ago than the cut-off.
 EXPIRED_DUE_DAYS_AGO = 21
 EXPIRY_CUTOFF_DAYS_AGO = 10
+# How many days a referral sent in the past waited for its answer, unless people.json says otherwise.
+ANSWERED_IN_DAYS = 4
 # The year the birth dates of people.json were written for: a child of 9 then is 9 whenever the demo loads.
 BIRTH_DATES_AS_OF = 2026
 
@@ -62,6 +64,7 @@ class Cast:
     today: datetime.date
     codes: dict[str, dict]  # regions, languages and pathways ("categories") by code
     due_dates: dict = field(default_factory=dict)  # referral pk → days ago its answer was due
+    sent_dates: dict = field(default_factory=dict)  # referral pk → (days ago it was sent, days until answered)
 
     @cached_property
     def users(self) -> dict:
@@ -119,6 +122,8 @@ def load_people(entries: dict, organisations: dict, codes: dict[str, dict], toda
                 raise CommandError(f"people.json: no prison {block['prison']!r} in {country}")
             if not Client.objects.filter(prison=prison).exists():
                 new_clients += load_block(block, prison, cast)
+    if cast.sent_dates:
+        send_as_time_passed(cast)
     if cast.due_dates:
         expire_as_time_passes(cast)
     return new_clients
@@ -199,6 +204,8 @@ def advance(sender, referral: Referral, spec: dict, steps: tuple[str, ...], cast
     for step in steps:
         actor = cast.caseworker_of(referral) if VERBS[step].side == Side.RECEIVER else sender
         referral = take_step(step, actor, referral, spec)
+    if "sent_days_ago" in spec:
+        cast.sent_dates[referral.pk] = (spec["sent_days_ago"], spec.get("answered_in_days", ANSWERED_IN_DAYS))
     if spec["status"] == ReferralStatus.EXPIRED:
         cast.due_dates[referral.pk] = EXPIRED_DUE_DAYS_AGO
     elif "due_days_ago" in spec:
@@ -224,6 +231,30 @@ def take_step(step: str, actor, referral: Referral, spec: dict) -> Referral:
     available = {**spec, "note": spec.get(NOTE_OF_STEP.get(step, ""), "")}
     given = {name: available[name] for name in VERBS[step].fields if name in available}
     return take_referral_step(actor, referral, step, **given)
+
+
+def send_as_time_passed(cast: Cast) -> None:
+    # Like `expire_as_time_passes`: every referral was sent and answered while the demo loaded, so each one
+    # given "sent_days_ago" is moved back to that day with its creation, and the steps after the sending
+    # (answer, start, close) to the day it was answered, "answered_in_days" later. The audit trail keeps the
+    # real times.
+    for pk, (sent_days_ago, answered_in_days) in cast.sent_dates.items():
+        if not 0 <= answered_in_days <= sent_days_ago:
+            raise CommandError("people.json: a referral must be answered between its sending and today")
+        sent, answered = (
+            datetime.timedelta(days=sent_days_ago),
+            datetime.timedelta(days=sent_days_ago - answered_in_days),
+        )
+        referral = Referral.objects.get(pk=pk)
+        if referral.sent_at is None or referral.response_due is None:
+            raise CommandError(f"people.json: {referral} has sent_days_ago but was never sent")
+        Referral.objects.filter(pk=pk).update(
+            created_at=referral.created_at - sent,
+            sent_at=referral.sent_at - sent,
+            response_due=referral.response_due - sent,
+        )
+        ReferralEvent.objects.filter(referral=pk, verb__in=("create", "send")).update(at=F("at") - sent)
+        ReferralEvent.objects.filter(referral=pk).exclude(verb__in=("create", "send")).update(at=F("at") - answered)
 
 
 def expire_as_time_passes(cast: Cast) -> None:
