@@ -53,3 +53,6 @@ def test_a_server_answers_the_first_request_after_the_database_dropped_every_con
         assert terminate("datname = current_database() AND pid <> pg_backend_pid()") >= 1
 
         assert database_health(base_url) == "ok"
+    # The drop took this process's pooled connections too: it starts a new pool, as a restarted process
+    # would, rather than wait on the old one (its teardown empties the database through it).
+    connection.close_pool()
