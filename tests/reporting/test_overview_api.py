@@ -53,14 +53,27 @@ def test_the_api_gives_the_figures_of_the_page(cast):
     assert {row["status"]: row["figures"] for row in body["pipeline"]["rows"]} == {
         row["status"]: [cell["figure"] for cell in row["cells"]] for row in page["pipeline"]["rows"]
     }
-    assert "Suppression" not in body and "<5" in body["suppression"]
+    assert "<5" in body["suppression"]
+
+
+def published(value) -> list:
+    """Every figure in an answer: the values of its `figure`, `figures` and `open_needs` keys."""
+    if isinstance(value, list):
+        return [figure for item in value for figure in published(item)]
+    if not isinstance(value, dict):
+        return []
+    found = [value[key] for key in ("figure", "open_needs") if key in value]
+    found += value.get("figures", [])
+    return found + [figure for item in value.values() for figure in published(item)]
 
 
 def test_the_api_never_gives_a_suppressed_count_away(cast):
-    text = signed_in(cast.kz_coordinator).get(API).content.decode()
+    answer = signed_in(cast.kz_coordinator).get(API)
 
-    assert '"count"' not in text
-    assert '"figure": 2' not in text.replace(" ", "").replace(":", ": ")
+    figures = published(answer.json())
+    assert "<5" in figures
+    assert not [figure for figure in figures if isinstance(figure, int) and 0 < figure < 5]
+    assert '"count"' not in answer.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -71,7 +84,6 @@ def test_the_referral_list_answers_what_the_page_lists(cast, query):
     http = signed_in(cast.kz_coordinator)
     query = query.format(last_month=months()[-2], steppe=cast.steppe.pk)
     page = http.get(f"{PAGE}referrals/" + query.replace("=true", "=on")).context
-    today = timezone.localdate()
 
     body = http.get(f"{API}/referrals" + query).json()
 
@@ -89,11 +101,10 @@ def test_the_referral_list_answers_what_the_page_lists(cast, query):
         (str(referral.pk), referral.receiving_organisation.title, referral.service.title, referral.status, days)
         for referral, days in page["rows"]
     ]
-    assert all(
-        item["sent_on"] == str(timezone.localdate(referral.sent_at))
-        for item, (referral, _d) in zip(body["items"], page["rows"], strict=True)
-    )
-    assert today
+    assert [item["sent_on"] for item in body["items"]] == [
+        str(timezone.localdate(referral.sent_at)) for referral, _days in page["rows"]
+    ]
+    assert body["count"] > 0
 
 
 def test_the_referral_list_pages(cast):
@@ -129,8 +140,8 @@ def test_the_referral_list_names_no_person_and_is_audited_like_the_page(cast):
 def test_the_referral_list_refuses_another_countrys_organisation_and_unknown_values_with_the_reason(cast, query, field):
     answer = signed_in(cast.kz_coordinator).get(f"{API}/referrals" + query.format(tigris=cast.tigris.pk))
 
-    assert answer.status_code in (400, 422)
-    assert field in answer.content.decode()
+    assert answer.status_code == 400
+    assert field in answer.json()["errors"]
 
 
 def test_the_organisation_list_answers_what_the_page_lists(cast):
@@ -182,7 +193,9 @@ def test_the_anonymous_get_401(client, cast):
     assert client.get(API).status_code == 401
 
 
-@pytest.mark.parametrize(("path", "queries"), [("", 12), ("/referrals", 8), ("/organisations", 6)])
+# The session and the user; the country check; then the overview's figures as on the page, or a list's
+# count and page (and, for referrals, the audit row).
+@pytest.mark.parametrize(("path", "queries"), [("", 12), ("/referrals", 6), ("/organisations", 5)])
 def test_the_api_asks_the_same_number_of_queries_however_much_data(cast, django_assert_num_queries, path, queries):
     http = signed_in(cast.kz_coordinator)
     http.get(API + path)  # content types and the like, cached once per process
