@@ -20,16 +20,12 @@ committed once for the module and flushed after it, as a transactional test's da
 
 import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
@@ -43,6 +39,7 @@ from tests.aftercare.live_servers import asgi_servers, serve_static_files
 from tests.aftercare.notes_cast import make_user, session_cookie
 from tests.cso_directory.admin_cast import publish_organisation, publish_service
 from tests.factories import make_organisation, make_service, pathway
+from tests.threads import in_another_thread
 
 # The data is committed by the module's fixture (the server is another process); each test only reads.
 pytestmark = pytest.mark.django_db
@@ -113,20 +110,6 @@ class Cast:
     women_in_baghdad: ServicePage
     listing: ServicePage
     sessions: dict[str, str]
-
-
-def in_another_thread(function: Callable[..., Any], *args, **kwargs) -> Any:
-    """Run ORM work in a thread of its own: Playwright keeps an event loop running in this one,
-    where the verbs' broadcasts after commit (async_to_sync) could not run. It commits as it goes."""
-
-    def run():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def build_iraqi_directory() -> ServicePage:
