@@ -155,6 +155,20 @@ def test_the_admin_pages_of_an_editor_and_a_coordinator_show_no_english_message(
     assert sorted(NOT_YET_TRANSLATED[language] - set(still_english)) == [], "translated now: remove from the list"
 
 
+@pytest.mark.parametrize("language", ["ar", "ru", *LANGUAGES])
+def test_the_page_editors_header_names_its_actions_in_the_users_language(cast, language):
+    # Wagtail's header template writes aria-label="Actions" untranslated, in every language.
+    editor = HttpClient()
+    editor.force_login(cast.editor)
+    with translation.override(language):
+        actions = translation.gettext("Actions")
+    content = get(editor, f"/admin/pages/{cast.service_a.pk}/edit/", language)
+
+    assert actions != "Actions"
+    assert 'aria-label="Actions"' not in content
+    assert f'<nav aria-label="{actions}" id="w-slim-header-buttons"' in content
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_djangos_validation_messages_and_month_names_are_translated(language):
     from django import forms
