@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -286,3 +288,9 @@ def page_listing_capacity_button(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def page_header_capacity_button(page, user, view_name, next_url=None):
     yield from capacity_button(page, user, priority=15)
+
+
+@hooks.register("insert_global_admin_css")
+def focus_ring_css():
+    """The admin's focus ring in a colour that shows on all its surfaces (static/portal/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("portal/admin.css"))

@@ -296,6 +296,9 @@ LANGUAGES = [
 # Ours first; then the strings Django and Wagtail show but ship no catalogue (or an incomplete one) for
 # in ckb, kk, ky and tg (locale_upstream/README.md).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
+# The Wagtail admin in every portal language, not only those Wagtail ships a catalogue for (else ckb, kk,
+# ky and tg fall back to English once a user has a Wagtail profile).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Dates, times and numbers: Django's formats per language, ours where Django has none or ours must differ.
 FORMAT_MODULE_PATH = ["portal.foundation.formats"]
 TIME_ZONE = "UTC"

@@ -5,10 +5,9 @@ are written here through the verbs, and reach the page over the suite's Redis.
 """
 
 import datetime
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from playwright.sync_api import expect
 
 from aftercare.actions import add_case_note
@@ -17,26 +16,13 @@ from referrals.actions import create_referral, send_referral, take_referral_step
 from tests.aftercare.live_servers import asgi_servers, serve_static_files
 from tests.aftercare.notes_cast import build_team, session_cookie
 from tests.factories import make_service
+from tests.threads import in_another_thread
 
 # The server is another process: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT_MS = 15_000
 NOON = datetime.datetime(2026, 3, 9, 12, 5, tzinfo=datetime.UTC)
-
-
-def elsewhere(verb, *args, **kwargs):
-    """Run a verb in another thread: Playwright keeps an event loop running in this one, where the
-    verb's broadcast after commit (async_to_sync) could not run."""
-
-    def run():
-        try:
-            return verb(*args, **kwargs)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def note_at_noon(author, client, body: str):
@@ -68,10 +54,10 @@ def test_the_own_organisation_badge_shows_on_own_organisation_notes_only_as_load
         expect(badge(page, team.prison_note.pk)).to_be_visible()
         expect(badge(page, team.team_note.pk)).not_to_be_visible()
 
-        private = elsewhere(
+        private = in_another_thread(
             add_case_note, team.social_worker, team.client, body="Live, ours", visibility=NoteVisibility.ORGANISATION
         )
-        shared = elsewhere(add_case_note, team.social_worker, team.client, body="Live, for the team")
+        shared = in_another_thread(add_case_note, team.social_worker, team.client, body="Live, for the team")
         expect(page.locator(f"#note-{shared.pk}")).to_be_visible(timeout=WAIT_MS)
         expect(badge(page, private.pk)).to_be_visible()
         expect(badge(page, shared.pk)).not_to_be_visible()
@@ -87,7 +73,7 @@ def test_a_live_note_below_the_fold_gets_a_visible_notice_that_leads_to_it(page)
         open_notes(page, server, team.social_worker, team.client)
         expect(notice).not_to_be_visible()
 
-        note = elsewhere(add_case_note, team.officer, team.client, body="Arrived while you were reading")
+        note = in_another_thread(add_case_note, team.officer, team.client, body="Arrived while you were reading")
         expect(page.locator(f"#note-{note.pk}")).to_have_count(1, timeout=WAIT_MS)
         assert page.locator(f"#note-{note.pk}").bounding_box()["y"] > 500
         expect(notice).to_be_visible()
@@ -103,7 +89,7 @@ def test_markup_in_a_note_shows_as_text_and_never_runs_as_loaded_and_live(page):
     loaded = add_case_note(team.officer, team.client, body=f"Loaded {markup}")
     with asgi_servers(1) as (server,):
         open_notes(page, server, team.social_worker, team.client)
-        live = elsewhere(add_case_note, team.officer, team.client, body=f"Live {markup}")
+        live = in_another_thread(add_case_note, team.officer, team.client, body=f"Live {markup}")
 
         for note, word in ((loaded, "Loaded"), (live, "Live")):
             body = page.locator(f"#note-{note.pk} [data-slot=body]")
@@ -119,7 +105,7 @@ def test_a_live_note_shows_its_time_in_the_format_of_the_notes_the_page_came_wit
         open_notes(page, server, team.social_worker, team.client)
         loaded_time = page.locator(f"#note-{team.team_note.pk} [data-slot=created_at]").inner_text()
 
-        note = elsewhere(note_at_noon, team.officer, team.client, "Same minute")
+        note = in_another_thread(note_at_noon, team.officer, team.client, "Same minute")
         live_time = page.locator(f"#note-{note.pk} [data-slot=created_at]")
 
         expect(live_time).to_have_text(loaded_time, timeout=WAIT_MS)
@@ -138,7 +124,7 @@ def test_the_referrers_page_shows_the_new_status_once_the_service_accepts(page):
         expect(status).to_have_text("Sent")
         page.evaluate("window.notReloaded = true")
 
-        elsewhere(take_referral_step, team.caseworker, referral, "accept")
+        in_another_thread(take_referral_step, team.caseworker, referral, "accept")
 
         expect(status).to_have_text("Accepted", timeout=WAIT_MS)
         assert page.evaluate("window.notReloaded") is True
@@ -169,6 +155,6 @@ def test_earlier_notes_load_in_place_above_the_latest_and_live_notes_still_arriv
         expect(notes.first).to_have_attribute("id", f"note-{team.team_note.pk}")
         expect(page.get_by_role("link", name="Show earlier notes")).to_be_hidden()
         assert "before=" not in page.url
-        live = elsewhere(add_case_note, team.social_worker, team.client, body="Live after the earlier ones")
+        live = in_another_thread(add_case_note, team.social_worker, team.client, body="Live after the earlier ones")
         expect(page.locator(f"#note-{live.pk}")).to_be_visible(timeout=WAIT_MS)
         expect(notes.last).to_have_attribute("id", f"note-{live.pk}")

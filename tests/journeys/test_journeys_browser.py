@@ -9,10 +9,10 @@
    sees the note appear without reloading.
 5. A CSO editor changes the listing; the coordinator approves it; the public page shows it.
 
-Journeys 1 to 3 use the keyboard only (Tab, Enter, Space, arrow keys), and every control that
-takes the focus on the way must show it: an outline or a box shadow with a contrast of at least
-3:1 against what surrounds the control (WCAG 2.2, 2.4.7 and 1.4.11). Each journey saves
-screenshots of its key steps (`journey_artefacts`).
+All five journeys use the keyboard only (Tab, Shift+Tab, Enter, Space, arrow keys, typing into the
+focused field), and every control that takes the focus on the way must show it: an outline or a
+box shadow with a contrast of at least 3:1 against what surrounds the control (WCAG 2.2, 2.4.7 and
+1.4.11). Each journey saves screenshots of its key steps (`journey_artefacts`).
 
 One daphne process serves all five (journeys 3 and 4 need its WebSockets), on data built and
 committed once for the module and flushed after it, as a transactional test's data is.
@@ -20,16 +20,12 @@ committed once for the module and flushed after it, as a transactional test's da
 
 import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
@@ -43,6 +39,7 @@ from tests.aftercare.live_servers import asgi_servers, serve_static_files
 from tests.aftercare.notes_cast import make_user, session_cookie
 from tests.cso_directory.admin_cast import publish_organisation, publish_service
 from tests.factories import make_organisation, make_service, pathway
+from tests.threads import in_another_thread
 
 # The data is committed by the module's fixture (the server is another process); each test only reads.
 pytestmark = pytest.mark.django_db
@@ -57,11 +54,14 @@ REFERRAL_NOTE = "Нужна помощь с жильём после освобо
 CASE_NOTE = "Met Aigul at the housing office: a room from Monday."
 NEW_DESCRIPTION = "Family mediation, now also on Saturdays."
 
-# The focused element's state, computed in the page: whether it is `target`, what it is, and
-# whether its focus indicator shows: an outline (or a box shadow) whose colour contrasts at
-# least 3:1 with the background around the control (the nearest ancestor that paints one).
-FOCUS_STATE = """([target, leastContrast]) => {
+# The focused element's state, computed in the page once its transitions have ended: whether it is
+# `target`, what it is, and whether its focus indicator shows: an outline (or a box shadow) whose
+# colour contrasts at least 3:1 with the background around the control (the nearest ancestor that
+# paints one).
+FOCUS_STATE = """async ([target, leastContrast]) => {
   const element = document.activeElement;
+  const ending = element.getAnimations().filter((animation) => animation.effect.getComputedTiming().endTime < Infinity);
+  await Promise.all(ending.map((animation) => animation.finished.catch(() => null)));
   const style = getComputedStyle(element);
   const colour = (text) => {
     const found = /rgba?\\(([^)]*)\\)/.exec(text || "");
@@ -109,24 +109,11 @@ class Cast:
     editor: User
     coordinator: User
     probation: OrganisationPage
+    cso: OrganisationPage
     housing: ServicePage
     women_in_baghdad: ServicePage
     listing: ServicePage
     sessions: dict[str, str]
-
-
-def in_another_thread(function: Callable[..., Any], *args, **kwargs) -> Any:
-    """Run ORM work in a thread of its own: Playwright keeps an event loop running in this one,
-    where the verbs' broadcasts after commit (async_to_sync) could not run. It commits as it goes."""
-
-    def run():
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def build_iraqi_directory() -> ServicePage:
@@ -162,6 +149,7 @@ def build_cast() -> Cast:
     return Cast(
         **users,
         probation=probation,
+        cso=cso,
         housing=make_service(cso, title="Housing advice", categories=["housing"], regions=["KZ-35"]),
         women_in_baghdad=build_iraqi_directory(),
         listing=publish_service(cso, "Family mediation"),
@@ -218,19 +206,20 @@ class Journey:
         self.shots += 1
         self.page.screenshot(path=self.artefacts / f"{self.name}-{self.shots:02d}-{step}.png", full_page=True)
 
-    def tab_to(self, target: Locator) -> None:
-        """Press Tab until `target` has the focus, checking that each control it passes shows it."""
+    def tab_to(self, target: Locator, move: str = "Tab") -> None:
+        """Press Tab (or `move`, e.g. Shift+Tab from the end of a long form) until `target` has the
+        focus, checking that each control it passes shows it."""
         handle = target.element_handle()
         for _press in range(MOST_PRESSES):
-            self.page.keyboard.press("Tab")
+            self.page.keyboard.press(move)
             state = self.page.evaluate(FOCUS_STATE, [handle, LEAST_FOCUS_CONTRAST])
             assert state["visible"], f"The focus does not show on {state}"
             if state["reached"]:
                 return
-        raise AssertionError(f"{MOST_PRESSES} presses of Tab never reached {target}")
+        raise AssertionError(f"{MOST_PRESSES} presses of {move} never reached {target}")
 
-    def press_on(self, target: Locator, key: str = "Enter") -> None:
-        self.tab_to(target)
+    def press_on(self, target: Locator, key: str = "Enter", move: str = "Tab") -> None:
+        self.tab_to(target, move)
         self.page.keyboard.press(key)
 
     def type_into(self, target: Locator, text: str) -> None:
@@ -368,9 +357,11 @@ def accept_and_write_note(caseworker: Journey, referral: Referral) -> None:
 
 
 def open_case_live(officer: Journey, client: Client) -> None:
-    officer.open(f"/clients/{client.pk}/case/")
-    expect(officer.page.locator("[data-case-notes]")).to_have_attribute("data-live-state", "open", timeout=WAIT_MS)
-    officer.page.evaluate("window.notReloaded = true")
+    page = officer.page
+    officer.open("/caseload/")
+    officer.press_on(page.locator(".card-title a").filter(has_text=client.reference))
+    expect(page.locator("[data-case-notes]")).to_have_attribute("data-live-state", "open", timeout=WAIT_MS)
+    page.evaluate("window.notReloaded = true")
     officer.screenshot("case-open")
 
 
@@ -398,28 +389,43 @@ def test_a_referral_goes_from_the_prison_to_the_cso_and_its_note_reaches_probati
     officer.screenshot("note-arrived")
 
 
-def test_an_editors_change_goes_live_once_the_coordinator_approves_it(start_journey, cast):
-    editor = start_journey("5-editor", "en", "editor")
-    editor.open(f"/admin/pages/{cast.listing.pk}/edit/")
-    editor.page.locator("#id_description").fill(NEW_DESCRIPTION)
+def submit_for_moderation(editor: Journey, cso: OrganisationPage, listing: ServicePage) -> None:
+    page = editor.page
+    editor.open(f"/admin/pages/{cso.pk}/")
+    editor.press_on(page.locator(f'a[href="/admin/pages/{listing.pk}/edit/"]').first)
+    description = page.locator("#id_description")
+    editor.tab_to(description)
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(NEW_DESCRIPTION)
+    expect(description).to_have_value(NEW_DESCRIPTION)
     editor.screenshot("edited")
-    editor.page.locator("footer [data-w-dropdown-target=toggle]").first.click()
-    editor.page.locator('button[name="action-submit"]').click()
-    expect(editor.page.locator(".messages")).to_contain_text("submitted for moderation")
+    editor.press_on(page.locator("footer [data-w-dropdown-target=toggle]").first)
+    editor.press_on(page.locator('button[name="action-submit"]'))
+    expect(page.locator(".messages")).to_contain_text("submitted for moderation", timeout=WAIT_MS)
     editor.screenshot("submitted")
+
+
+def approve_and_publish(coordinator: Journey, cso: OrganisationPage, listing: ServicePage) -> None:
+    page = coordinator.page
+    coordinator.open(f"/admin/pages/{cso.pk}/")
+    coordinator.press_on(page.locator(f'a[href="/admin/pages/{listing.pk}/edit/"]').first)
+    coordinator.screenshot("review")
+    # The footer's actions close the form: Shift+Tab from the top of the page reaches them first.
+    coordinator.press_on(page.locator("footer [data-w-dropdown-target=toggle]").first, move="Shift+Tab")
+    coordinator.press_on(page.get_by_role("button", name="Approve and Publish", exact=True))
+    expect(page.locator(".messages")).to_contain_text("has been updated", timeout=WAIT_MS)
+    coordinator.screenshot("approved")
+
+
+def test_an_editors_change_goes_live_once_the_coordinator_approves_it(start_journey, cast):
+    submit_for_moderation(start_journey("5-editor", "en", "editor"), cast.cso, cast.listing)
 
     visitor = start_journey("5-visitor", "en")
     visitor.open(cast.listing.url)
     expect(visitor.page.locator("main")).to_contain_text(cast.listing.description)
     expect(visitor.page.locator("main")).not_to_contain_text(NEW_DESCRIPTION)
 
-    coordinator = start_journey("5-coordinator", "en", "coordinator")
-    coordinator.open(f"/admin/pages/{cast.listing.pk}/edit/")
-    coordinator.screenshot("review")
-    coordinator.page.locator("footer [data-w-dropdown-target=toggle]").first.click()
-    coordinator.page.get_by_role("button", name="Approve and Publish", exact=True).click()
-    expect(coordinator.page.locator(".messages")).to_contain_text("has been updated")
-    coordinator.screenshot("approved")
+    approve_and_publish(start_journey("5-coordinator", "en", "coordinator"), cast.cso, cast.listing)
 
     visitor.open(cast.listing.url)
     expect(visitor.page.locator("main")).to_contain_text(NEW_DESCRIPTION)

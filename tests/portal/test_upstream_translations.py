@@ -1,11 +1,13 @@
 """The Wagtail admin a CSO editor and a coordinator use, and Django's own messages (validation errors,
 month names), are translated in Kurdish (Sorani), Kazakh, Kyrgyz and Tajik too, for which Wagtail ships
-no catalogue and Django an incomplete one: locale_upstream/ holds the missing strings.
+no catalogue and Django an incomplete one: locale_upstream/ holds the missing strings, those the server
+renders (django.po) and those Wagtail's scripts show (djangojs.po, served by its jsi18n view).
 
 Each page is rendered in each of those languages while every message looked up is recorded; a message
 whose translation is still its English text is English left on the page. IDENTICAL lists the few
 messages that are rightly the same in a language (a symbol, a name); admin_messages_not_yet_translated.json
-what is not translated yet (it may only shrink).
+what is not translated yet (it may only shrink). The scripts' messages are recorded in Chromium, as the
+sidebar and the page editor ask for them.
 """
 
 import json
@@ -23,8 +25,10 @@ from django.utils import translation
 from django.utils.translation import trans_real
 from wagtail.models import WorkflowState
 
+from tests.aftercare.notes_cast import session_cookie
 from tests.cso_directory.admin_cast import build_cast, organisation_form
 from tests.shared_casts import shared_fixture
+from tests.threads import in_another_thread
 
 LANGUAGES = ["ckb", "kk", "ky", "tg"]
 CONTEXT = "\x04"
@@ -90,9 +94,10 @@ def post(http: HttpClient, url: str, data: dict, language: str):
     return http.post(url, data)
 
 
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_upstream_catalogue_is_complete_and_compiled(language, tmp_path):
-    source = UPSTREAM / language / "LC_MESSAGES" / "django.po"
+def test_the_upstream_catalogue_is_complete_and_compiled(language, domain, tmp_path):
+    source = UPSTREAM / language / "LC_MESSAGES" / f"{domain}.po"
     result = subprocess.run(  # noqa: S603 - gettext's msgfmt on our own file
         [
             shutil.which("msgfmt") or "msgfmt",
@@ -100,7 +105,7 @@ def test_the_upstream_catalogue_is_complete_and_compiled(language, tmp_path):
             "--check-domain",
             "--statistics",
             "-o",
-            str(tmp_path / "django.mo"),
+            str(tmp_path / f"{domain}.mo"),
             str(source),
         ],
         capture_output=True,
@@ -110,7 +115,7 @@ def test_the_upstream_catalogue_is_complete_and_compiled(language, tmp_path):
 
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
     assert "plural=(n != 1)" in source.read_text()
-    assert (tmp_path / "django.mo").read_bytes() == source.with_suffix(".mo").read_bytes(), "run make messages"
+    assert (tmp_path / f"{domain}.mo").read_bytes() == source.with_suffix(".mo").read_bytes(), "run make messages"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -150,6 +155,20 @@ def test_the_admin_pages_of_an_editor_and_a_coordinator_show_no_english_message(
     assert sorted(NOT_YET_TRANSLATED[language] - set(still_english)) == [], "translated now: remove from the list"
 
 
+@pytest.mark.parametrize("language", ["ar", "ru", *LANGUAGES])
+def test_the_page_editors_header_names_its_actions_in_the_users_language(cast, language):
+    # Wagtail's header template writes aria-label="Actions" untranslated, in every language.
+    editor = HttpClient()
+    editor.force_login(cast.editor)
+    with translation.override(language):
+        actions = translation.gettext("Actions")
+    content = get(editor, f"/admin/pages/{cast.service_a.pk}/edit/", language)
+
+    assert actions != "Actions"
+    assert 'aria-label="Actions"' not in content
+    assert f'<nav aria-label="{actions}" id="w-slim-header-buttons"' in content
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_djangos_validation_messages_and_month_names_are_translated(language):
     from django import forms
@@ -172,3 +191,93 @@ def test_djangos_validation_messages_and_month_names_are_translated(language):
 
     assert errors and required and months and days
     assert untranslated(asked, language) == []
+
+
+# Installed before any script of the page: Django's JavaScript catalogue (Wagtail's jsi18n view) then
+# defines django.gettext and the others through these setters, and every message Wagtail's scripts
+# (sidebar, page editor, React components) ask for is recorded with whether the catalogue holds it.
+RECORD_JS_MESSAGES = """(() => {
+  const asked = (window.askedMessages = new Map());
+  const django = (globalThis.django = {});
+  const keyed = {
+    gettext: (message) => message,
+    ngettext: (singular) => singular,
+    pgettext: (context, message) => `${context}\\x04${message}`,
+    npgettext: (context, singular) => `${context}\\x04${singular}`,
+  };
+  for (const [name, key] of Object.entries(keyed)) {
+    let real;
+    Object.defineProperty(django, name, {
+      configurable: true,
+      set(value) { real = value; },
+      get() {
+        return real && ((...args) => {
+          const message = key(...args);
+          asked.set(message, Object.hasOwn(django.catalog || {}, message));
+          return real(...args);
+        });
+      },
+    });
+  }
+})()"""
+ENGLISH_JS_MESSAGES = (
+    """() => [...window.askedMessages].filter(([, translated]) => !translated).map(([message]) => message)"""
+)
+
+
+def english_in_chromium(browser, base_url: str, session: str, language: str, paths: list[str]) -> set[str]:
+    """The JavaScript messages Wagtail's scripts showed on `paths` that the catalogue left in English."""
+    context = browser.new_context()
+    context.add_init_script(RECORD_JS_MESSAGES)
+    context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url},
+        ]
+    )
+    page = context.new_page()
+    english = set()
+    for path in paths:
+        page.goto(f"{base_url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == language, path
+        assert page.evaluate("window.askedMessages.size") > 0, f"no JavaScript message was asked for on {path}"
+        english.update(page.evaluate(ENGLISH_JS_MESSAGES))
+    context.close()
+    return {message for message in english if message.split(CONTEXT)[-1] not in IDENTICAL}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wagtails_javascript_messages_on_the_editors_and_coordinators_pages_are_translated(live_server, browser):
+    built = in_another_thread(build_cast)
+    organisation, service = built.org_a, built.service_a
+    sessions = {user: session_cookie(user) for user in (built.editor, built.kz_coordinator)}
+    editor = HttpClient()
+    editor.force_login(built.editor)
+    form = {**organisation_form(organisation), "action-submit": "1"}
+    assert editor.post(f"/admin/pages/{organisation.pk}/edit/", form).status_code == 302
+
+    left = {}
+    for language in LANGUAGES:
+        editors = english_in_chromium(
+            browser,
+            live_server.url,
+            sessions[built.editor],
+            language,
+            ["/admin/", f"/admin/pages/{organisation.pk}/", f"/admin/pages/{service.pk}/edit/"],
+        )
+        coordinators = english_in_chromium(
+            browser,
+            live_server.url,
+            sessions[built.kz_coordinator],
+            language,
+            [
+                "/admin/",
+                f"/admin/pages/{organisation.pk}/edit/",
+                f"/admin/pages/{organisation.pk}/history/",
+                f"/admin/pages/{organisation.pk}/workflow_history/",
+            ],
+        )
+        left[language] = sorted(editors | coordinators)
+
+    assert left == {language: [] for language in LANGUAGES}

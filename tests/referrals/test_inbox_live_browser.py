@@ -1,10 +1,8 @@
 """A referral sent to the caseworker's CSO appears in their open inbox list without a reload (Chromium, daphne)."""
 
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from portal.foundation.roles import Role
@@ -12,6 +10,7 @@ from tests.aftercare.live_servers import asgi_servers, serve_static_files
 from tests.aftercare.notes_cast import session_cookie
 from tests.factories import make_organisation, make_service
 from tests.referrals.conftest import give_consent, make_user, new_client, sent_referral
+from tests.threads import in_another_thread
 
 # The server is another process: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,20 +34,6 @@ def refer_new_client(cast: SimpleNamespace, first_name: str):
     client = new_client(cast, first_name=first_name)
     give_consent(cast, client)
     return sent_referral(cast, client)
-
-
-def in_another_thread(function, *args):
-    """Run ORM work in a thread of its own: the verbs' broadcasts after commit (async_to_sync) cannot
-    run in this one, where Playwright keeps an event loop running."""
-
-    def run():
-        try:
-            return function(*args)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def test_a_sent_referral_appears_in_the_open_inbox_and_the_focus_stays(page):
