@@ -16,6 +16,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PUBLIC = ("directory", "directory: keyword + 3 filters", "service page", "HSDS /services")
+GROUPS = ("referrals", "outcomes", "release", "aftercare", "network")
+DASHBOARDS = (
+    "coordinator overview (IQ)",
+    *(f"dashboard: {group}" for group in GROUPS),
+    *(f"API /api/reporting/{group}" for group in GROUPS),
+)
 STAFF = (
     "CSO inbox (busiest CSO)",
     "clients list",
@@ -26,6 +32,7 @@ STAFF = (
     "API /api/clients",
     "API /api/referrals",
     "API /api/clients/…/notes",
+    *DASHBOARDS,
 )
 NOTES_PAGES = ("case page (most notes)", "notes page (most notes)")
 

@@ -145,6 +145,31 @@ def scenarios(subject: dict) -> list[tuple[str, str, str, str]]:
         ("API /api/referrals", "bench-caseworker", "GET", "/api/referrals"),
         ("API /api/clients/…/notes", "bench-officer", "GET", f"/api/clients/{client}/notes"),
         ("posting a note", "bench-officer", "POST", f"/clients/{client}/notes/"),
+        *coordinator_scenarios(),
+    ]
+
+
+# The dashboards, as the national coordinator of the busiest country (Iraq, half the clients) reads them.
+DASHBOARD_GROUPS = ("referrals", "outcomes", "release", "aftercare", "network")
+COORDINATED_COUNTRY = "IQ"
+
+
+def coordinator_scenarios() -> list[tuple[str, str, str, str]]:
+    return [
+        (
+            f"coordinator overview ({COORDINATED_COUNTRY})",
+            "bench-coordinator",
+            "GET",
+            f"/reporting/overview/{COORDINATED_COUNTRY}/",
+        ),
+        *(
+            (f"dashboard: {group}", "bench-coordinator", "GET", f"/reporting/dashboards/{group}/")
+            for group in DASHBOARD_GROUPS
+        ),
+        *(
+            (f"API /api/reporting/{group}", "bench-coordinator", "GET", f"/api/reporting/{group}")
+            for group in DASHBOARD_GROUPS
+        ),
     ]
 
 
@@ -168,7 +193,7 @@ def summary(answers: list[Answer]) -> dict:
 
 def measure_pages(base_url: str, subject: dict) -> dict:
     browsers = {"": Browser(base_url)}
-    for name in ("bench-caseworker", "bench-social-worker", "bench-officer"):
+    for name in ("bench-caseworker", "bench-social-worker", "bench-officer", "bench-coordinator"):
         browsers[name] = Browser(base_url)
         browsers[name].sign_in(name)
     answers: dict[str, list[Answer]] = {}
@@ -192,10 +217,13 @@ def load(base_urls: list[str], path: str, connections: int, who: str = "") -> di
     stop = threading.Event()
     most_connections = [database_connections()]
 
-    def client(number: int) -> list[Answer]:
-        browser = Browser(base_urls[number % len(base_urls)])
+    browsers = [Browser(base_urls[number % len(base_urls)]) for number in range(connections)]
+    for browser in browsers:  # before the clock starts: signing in is not the page's load
         if who:
             browser.sign_in(who)
+
+    def client(number: int) -> list[Answer]:
+        browser = browsers[number]
         answers = []
         while not stop.is_set():
             answers.append(browser.get(path))
