@@ -3,7 +3,6 @@ rendered once per language, then served without reading the listing again, until
 published, unpublished, changes capacity or gains a translation (which is published with the page)."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -19,11 +18,6 @@ cast = shared_fixture(build_cast, name="cast")
 
 # What rendering reads and serving from the cache does not: the listing's translations and categories.
 RENDERING_TABLES = ("cso_directory_servicetranslation", "cso_directory_organisationtranslation", "taxonomyterm")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def page(http: HttpClient, url: str, **headers) -> str:
