@@ -104,7 +104,11 @@ class CachedForVisitors:
     def serve(self, request, *args, **kwargs):
         from cso_directory.directory_cache import served_from_cache
 
-        return served_from_cache(request, lambda: super(CachedForVisitors, self).serve(request, *args, **kwargs))
+        def render():
+            # A mixin of Page subclasses: Page.serve comes after it in their method order.
+            return super(CachedForVisitors, self).serve(request, *args, **kwargs)  # type: ignore[misc]
+
+        return served_from_cache(request, render)
 
 
 class TranslatableListing:
