@@ -24,7 +24,7 @@ NOTES = int(os.environ.get("BENCH_NOTES", "150"))
 CLIENTS = 100
 STRAGGLER_SECONDS = 15
 OPEN_TIMEOUT_SECONDS = 120
-OPENING_SECONDS = float(os.environ.get("BENCH_OPENING_SECONDS", "600"))  # then notes go to the open sockets
+OPENING_SECONDS = float(os.environ.get("BENCH_OPENING_SECONDS", "240"))  # then notes go to the open sockets
 OPENING = asyncio.Semaphore(20)  # sockets being opened at once, as a crowd arriving over a minute would
 OPEN_SOCKETS: set[int] = set()  # the numbers of the sockets that opened
 

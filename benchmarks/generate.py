@@ -7,7 +7,12 @@ pages: rows of wagtailcore_page with treebeard's path, depth and numchild, then 
 own table), 120,000 clients, 400,000 referrals in every state, 30,000 supervision cases and
 2,000,000 case notes, written with COPY. The skew of real life: one CSO ("Busiest CSO") receives
 about 2 % of every referral, one client has 1 in 500 notes, one probation officer holds a caseload
-of a few hundred. The staff users of the scenarios (benchmarks/people.py) are made here too.
+of a few hundred, Iraq holds half the clients (the busiest country; its national coordinator reads the
+dashboards). What the dashboards aggregate is there in realistic shares: sex and birth dates, needs
+(a third of them high priority), referrals in every state with their answers (accept or decline
+events), decline reasons and outcomes, releases (supervision cases opened over four years), check-ins
+(attended, missed, scheduled) and goals. The staff users of the scenarios (benchmarks/people.py) are
+made here too.
 Deterministic (a fixed seed): two runs at one scale give the same data.
 """
 
@@ -35,7 +40,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Locale, Page  # noqa: E402
 
-from aftercare.models import CaseNote, SupervisionCase  # noqa: E402
+from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, GoalStatus, SupervisionCase  # noqa: E402
 from benchmarks.people import PASSWORD, PEOPLE  # noqa: E402
 from cso_directory.models import (  # noqa: E402
     CountryDirectoryPage,
@@ -48,7 +53,17 @@ from cso_directory.models import (  # noqa: E402
 )
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID  # noqa: E402
 from portal.foundation.roles import Role  # noqa: E402
-from referrals.models import Client, Consent, Referral, ReferralStatus  # noqa: E402
+from referrals.models import (  # noqa: E402
+    Client,
+    Consent,
+    DeclineReason,
+    Need,
+    Outcome,
+    Priority,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
 
 FULL_SCALE = {
     "prisons": 161,
@@ -68,6 +83,28 @@ WORDS = (
     "addiction recovery mentoring documents identity benefits food shelter tailoring welding "
     "computer driving language psychosocial support women youth returnees"
 ).split()
+COUNTRY_SHARES = {"IQ": 0.5, "KZ": 0.3, "KG": 0.1, "TJ": 0.1}  # of the clients; Iraq is the busiest country
+# Of the referrals: most sent and answered, a third completed.
+STATUS_SHARES = {
+    ReferralStatus.DRAFT: 3,
+    ReferralStatus.SENT: 10,
+    ReferralStatus.ACCEPTED: 12,
+    ReferralStatus.DECLINED: 12,
+    ReferralStatus.IN_PROGRESS: 15,
+    ReferralStatus.COMPLETED: 30,
+    ReferralStatus.NOT_COMPLETED: 8,
+    ReferralStatus.WITHDRAWN: 5,
+    ReferralStatus.EXPIRED: 5,
+}
+ACCEPTED_STATUSES = (
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.NOT_COMPLETED,
+)
+OUTCOME_SHARES = {Outcome.ACHIEVED: 6, Outcome.PARTLY: 3, Outcome.NOT_ACHIEVED: 1}
+HIGH_PRIORITY_SHARE = 1 / 3
+CHECK_INS_PER_CASE = 6  # monthly, around today: most past ones attended, some missed, the next scheduled
 BUSIEST_CSO_SHARE = 0.02
 BUSIEST_CLIENT_SHARE = 1 / 500
 OFFICER_CASELOAD_SHARE = 0.01
@@ -85,6 +122,10 @@ def path_step(number: int) -> str:
         number, remainder = divmod(number, len(ALPHABET))
         digits = ALPHABET[remainder] + digits
     return digits.rjust(STEP_LENGTH, "0")
+
+
+def pick(shares: dict) -> str:
+    return random.choices(list(shares), weights=list(shares.values()))[0]
 
 
 def words(count: int) -> str:
@@ -178,7 +219,12 @@ def slugish(title: str) -> str:
 
 
 def add_organisations(counts: dict[str, int]) -> dict[str, list[int]]:
-    kinds = {"prison": counts["prisons"], "probation": counts["probation_offices"], "cso": counts["csos"]}
+    kinds = {
+        "prison": counts["prisons"],
+        "probation": counts["probation_offices"],
+        "cso": counts["csos"],
+        "coordination": len(COUNTRIES),  # one national coordination office a country
+    }
     services_per_cso = counts["services"] // counts["csos"]
     by_kind: dict[str, list[int]] = {kind: [] for kind in kinds}
     for country_index, country in enumerate(COUNTRIES):
@@ -249,6 +295,7 @@ def add_people(by_kind: dict[str, list[int]]) -> dict:
         Role.PRISON_SOCIAL_WORKER: by_kind["prison"][0],
         Role.PROBATION_OFFICER: by_kind["probation"][0],
         Role.CSO_CASEWORKER: OrganisationPage.objects.get(title="Busiest CSO").pk,
+        Role.NATIONAL_COORDINATOR: by_kind["coordination"][0],  # of Iraq, the busiest country
     }
     people = {}
     for username, role in PEOPLE.items():
@@ -259,12 +306,15 @@ def add_people(by_kind: dict[str, list[int]]) -> dict:
 
 
 def add_clients(counts: dict[str, int], by_kind: dict[str, list[int]], social_worker) -> list[tuple]:
-    """Clients spread over the prisons (the first prison holds the social worker's), each with consent."""
+    """Clients spread over the countries by COUNTRY_SHARES and over each country's prisons (the first
+    prison holds the social worker's), each with consent."""
     today = timezone.localdate()
     country_of = dict(OrganisationPage.objects.filter(pk__in=by_kind["prison"]).values_list("pk", "country"))
+    prisons_of = {country: [pk for pk in by_kind["prison"] if country_of[pk] == country] for country in COUNTRIES}
     clients, consents = [], []
     for number in range(counts["clients"]):
-        prison = by_kind["prison"][number % len(by_kind["prison"])]
+        prisons = prisons_of[pick(COUNTRY_SHARES)]
+        prison = prisons[number % len(prisons)]
         first, last = random.choice(WORDS).title(), f"{random.choice(WORDS).title()}ov"
         client_id = uuid.uuid4()
         clients.append(
@@ -300,36 +350,129 @@ def add_clients(counts: dict[str, int], by_kind: dict[str, list[int]], social_wo
     ]
 
 
-def add_referrals(count: int, clients: list[tuple], services: dict[int, list[int]], busiest: int, user) -> None:
-    statuses = list(ReferralStatus.values)
+def add_needs(clients: list[tuple]) -> dict:
+    """One to three needs of each client, each a pathway; returns each client's needs as (id, pathway)."""
+    pathways = list(TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID).values_list("pk", flat=True))
+    chosen = [(client_id, random.sample(pathways, random.randint(1, 3))) for client_id, _prison, _consent in clients]
+    ids = iter(next_ids(Need, sum(len(categories) for _client, categories in chosen)))
+    rows, needs_of = [], {}
+    for client_id, categories in chosen:
+        needs_of[client_id] = []
+        for category in categories:
+            need_id = next(ids)
+            high = random.random() < HIGH_PRIORITY_SHARE
+            rows.append(
+                {
+                    "id": need_id,
+                    "client_id": client_id,
+                    "category_id": category,
+                    "priority": Priority.HIGH if high else Priority.MEDIUM,
+                }
+            )
+            needs_of[client_id].append((need_id, category))
+    copy_rows(Need, rows)
+    return needs_of
+
+
+def add_referrals(
+    count: int, clients: list[tuple], needs_of: dict, services: dict[int, list[int]], busiest: int, user
+) -> None:
+    """Referrals in every state by STATUS_SHARES, each for one of its client's needs; the answered ones
+    with their answer (an accept or decline event a few days after sending), a decline's reason and a
+    completed referral's outcome."""
     others = [organisation for organisation in services if organisation != busiest]
     now = timezone.now()
-    rows = []
-    for number in range(count):
+    rows, events = [], []
+    for _number in range(count):
         client_id, prison, consent_id = random.choice(clients)
         organisation = busiest if random.random() < BUSIEST_CSO_SHARE else random.choice(others)
-        status = statuses[number % len(statuses)]
+        status = pick(STATUS_SHARES)
+        sent_at = None if status == ReferralStatus.DRAFT else now - timedelta(days=random.randint(1, 700))
+        referral_id = uuid.uuid4()
         rows.append(
             {
+                "id": referral_id,
                 "client_id": client_id,
                 "service_id": random.choice(services[organisation]),
                 "receiving_organisation_id": organisation,
                 "referring_organisation_id": prison,
                 "created_by_id": user.pk,
                 "status": status,
+                "need_id": random.choice(needs_of[client_id])[0],
                 "consent_id": consent_id,
                 "disclosed": {},
-                "sent_at": None if status == "draft" else now - timedelta(days=random.randint(1, 700)),
+                "sent_at": sent_at,
                 "response_due": now.date() + timedelta(days=random.randint(-30, 14)),
+                "decline_reason": pick_decline_reason() if status == ReferralStatus.DECLINED else "",
+                "outcome": pick(OUTCOME_SHARES) if status == ReferralStatus.COMPLETED else "",
             }
         )
+        if status in (*ACCEPTED_STATUSES, ReferralStatus.DECLINED):
+            accepted = status != ReferralStatus.DECLINED
+            events.append(
+                {
+                    "referral_id": referral_id,
+                    "verb": "accept" if accepted else "decline",
+                    "from_status": ReferralStatus.SENT,
+                    "to_status": ReferralStatus.ACCEPTED if accepted else ReferralStatus.DECLINED,
+                    "actor_id": user.pk,
+                    "at": min(now, sent_at + timedelta(days=random.randint(0, 14), hours=random.randint(0, 23))),
+                }
+            )
         if len(rows) == 50_000:
             copy_rows(Referral, rows)
-            rows = []
+            copy_rows(ReferralEvent, events)
+            rows, events = [], []
     copy_rows(Referral, rows)
+    copy_rows(ReferralEvent, events)
 
 
-def add_cases_and_notes(counts: dict[str, int], clients: list[tuple], by_kind: dict[str, list[int]], officer):
+def pick_decline_reason() -> str:
+    return random.choice(DeclineReason.values)
+
+
+def add_check_ins_and_goals(cases: list[dict], needs_of: dict, officer) -> None:
+    """Monthly check-ins of each case up to CHECK_INS_PER_CASE, the past ones recorded (most attended),
+    and a goal for each of the client's needs, most of them under way."""
+    today = timezone.localdate()
+    check_ins, goals = [], []
+    for case in cases:
+        for month in range(CHECK_INS_PER_CASE):
+            due_on = case["opened_on"] + timedelta(days=30 * (month + 1))
+            if due_on > today + timedelta(days=30):
+                break
+            past = due_on < today
+            status = random.choices((CheckInStatus.ATTENDED, CheckInStatus.MISSED), (85, 15))[0]
+            check_ins.append(
+                {
+                    "case_id": case["id"],
+                    "due_on": due_on,
+                    "status": status if past else CheckInStatus.SCHEDULED,
+                    "recorded_by_id": officer.pk if past else None,
+                    "recorded_at": timezone.now() if past else None,
+                }
+            )
+        for need_id, pathway in needs_of[case["client_id"]]:
+            status = random.choices(list(GoalStatus), (15, 45, 30, 10))[0]
+            achieved = random.choice((Outcome.ACHIEVED, Outcome.PARTLY))
+            achievement = {GoalStatus.ACHIEVED: achieved, GoalStatus.NOT_ACHIEVED: Outcome.NOT_ACHIEVED}
+            goals.append(
+                {
+                    "case_id": case["id"],
+                    "pathway_id": pathway,
+                    "need_id": need_id,
+                    "description": f"Goal: {words(6)}.",
+                    "status": status,
+                    "achievement": achievement.get(status, ""),
+                }
+            )
+    copy_rows(CheckIn, check_ins)
+    copy_rows(Goal, goals)
+
+
+def add_cases_and_notes(
+    counts: dict[str, int], clients: list[tuple], needs_of: dict, by_kind: dict[str, list[int]], officer
+):
     """Supervision cases of the first clients; the officer holds some, and the first case has the most notes."""
     offices = by_kind["probation"]
     cases, case_clients = [], []
@@ -338,6 +481,7 @@ def add_cases_and_notes(counts: dict[str, int], clients: list[tuple], by_kind: d
         office = offices[0] if number < caseload else offices[number % len(offices)]
         cases.append(
             {
+                "id": uuid.uuid4(),
                 "client_id": client_id,
                 "probation_office_id": office,
                 "officer_id": officer.pk if number < caseload else None,
@@ -347,6 +491,7 @@ def add_cases_and_notes(counts: dict[str, int], clients: list[tuple], by_kind: d
         )
         case_clients.append((client_id, office))
     copy_rows(SupervisionCase, cases)
+    add_check_ins_and_goals(cases, needs_of, officer)
     Client.objects.filter(pk__in=[client for client, _office in case_clients[:caseload]]).update(
         probation_office_id=offices[0]
     )
@@ -390,11 +535,12 @@ def generate(scale: float) -> dict[str, int]:
         people = add_people(by_kind)
         started = time.monotonic()
         clients = add_clients(counts, by_kind, people[Role.PRISON_SOCIAL_WORKER])
+        needs_of = add_needs(clients)
         busiest = OrganisationPage.objects.get(title="Busiest CSO").pk
-        add_referrals(counts["referrals"], clients, services, busiest, people[Role.PRISON_SOCIAL_WORKER])
+        add_referrals(counts["referrals"], clients, needs_of, services, busiest, people[Role.PRISON_SOCIAL_WORKER])
         step("clients and referrals", started)
         started = time.monotonic()
-        add_cases_and_notes(counts, clients, by_kind, people[Role.PROBATION_OFFICER])
+        add_cases_and_notes(counts, clients, needs_of, by_kind, people[Role.PROBATION_OFFICER])
         step("cases and notes", started)
     started = time.monotonic()
     with connection.cursor() as cursor:

@@ -7,4 +7,5 @@ PEOPLE = {
     "bench-social-worker": Role.PRISON_SOCIAL_WORKER,
     "bench-officer": Role.PROBATION_OFFICER,
     "bench-caseworker": Role.CSO_CASEWORKER,
+    "bench-coordinator": Role.NATIONAL_COORDINATOR,  # of Iraq, the busiest country
 }

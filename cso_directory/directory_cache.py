@@ -1,6 +1,7 @@
-"""The public directory, rendered once for anonymous visitors and served from the cache (Redis in
-production), per language and query string, until a listing is published or unpublished or a
-service's capacity changes.
+"""The public directory and its organisation and service pages (models.CachedForVisitors), rendered
+once for anonymous visitors and served from the cache (Redis in production), per language and query
+string, until a listing is published (its translations with it) or unpublished or a service's
+capacity changes.
 
 Only anonymous GETs are cached, never a page for a signed-in user or one showing a message. The
 language switcher's CSRF token is taken out before the page is stored and each visitor's own

@@ -97,6 +97,20 @@ class ShownTexts:
         return any(text.value and text.language != self.language for text in self.texts.values())
 
 
+class CachedForVisitors:
+    """A public page rendered once per language and query for anonymous visitors and served from the
+    cache until a listing changes (cso_directory.directory_cache)."""
+
+    def serve(self, request, *args, **kwargs):
+        from cso_directory.directory_cache import served_from_cache
+
+        def render():
+            # A mixin of Page subclasses: Page.serve comes after it in their method order.
+            return super(CachedForVisitors, self).serve(request, *args, **kwargs)  # type: ignore[misc]
+
+        return served_from_cache(request, render)
+
+
 class TranslatableListing:
     """A page whose `translated_fields` editors translate in `translations` (a ListingTranslation per language)."""
 
@@ -225,7 +239,7 @@ class TaxonomyTerm(models.Model):
         return name_in_active_language(self.names, self.name)
 
 
-class DirectoryIndexPage(Page):
+class DirectoryIndexPage(CachedForVisitors, Page):
     """The public directory at /directory/: search and filters over every live service."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -242,11 +256,6 @@ class DirectoryIndexPage(Page):
         from cso_directory.filters import search_directory  # filters import these models
 
         return {**super().get_context(request, *args, **kwargs), **search_directory(request)}
-
-    def serve(self, request, *args, **kwargs):
-        from cso_directory.directory_cache import served_from_cache
-
-        return served_from_cache(request, lambda: super(DirectoryIndexPage, self).serve(request, *args, **kwargs))
 
 
 class CountryDirectoryPage(Page):
@@ -289,7 +298,7 @@ class OrganisationKind(models.TextChoices):
     COORDINATION = "coordination", _("National coordination office")
 
 
-class OrganisationPage(TranslatableListing, Page):
+class OrganisationPage(CachedForVisitors, TranslatableListing, Page):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
     original_language = original_language_field()
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
@@ -451,7 +460,7 @@ class ServicePageQuerySet(PageQuerySet):
         return services
 
 
-class ServicePage(TranslatableListing, Page):
+class ServicePage(CachedForVisitors, TranslatableListing, Page):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         OrganisationPage,

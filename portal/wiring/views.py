@@ -40,6 +40,8 @@ def workspace(request):
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": database_status(), "channel_layer": channel_layer_status()}
+    # The channel layer first: the database connection is then held only from its check to the response.
+    channel_layer = channel_layer_status()
+    checks = {"database": database_status(), "channel_layer": channel_layer}
     healthy = all(state == "ok" for state in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
