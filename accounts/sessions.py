@@ -24,7 +24,13 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.cache import add_never_cache_headers
 
-from portal.foundation.realtime import CLOSE_UNAUTHENTICATED, EventConsumer, broadcast_on_commit, user_group
+from portal.foundation.realtime import (
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHENTICATED,
+    EventConsumer,
+    broadcast_on_commit,
+    user_group,
+)
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
@@ -112,11 +118,8 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
-def session_holds(session_key: str | None, user_id: int) -> bool:
+def session_holds(session: SessionBase, user_id: int) -> bool:
     """Is this stored session still signed in as this active user, before its deadline?"""
-    if not session_key:
-        return False
-    session = stored_session(session_key)
     if has_timed_out(session):
         return False
     request = HttpRequest()
@@ -126,12 +129,16 @@ def session_holds(session_key: str | None, user_id: int) -> bool:
 
 
 class SessionBoundConsumer(EventConsumer):
-    """A socket that lives no longer than the session it was opened with.
+    """A socket that lives no longer than the session it was opened with, nor than its user's access.
 
-    Subclasses handle `access.changed` (`access_changed`: their own access check, then
-    `session_ended()`, which closes the socket and answers True once the session is over), call
-    `watch_session()` once accepted, and call this class's `disconnect`.
+    Subclasses call `watch_session()` once accepted and this class's `disconnect`, and may narrow
+    `access_holds` (their own access check). Each re-check (`recheck`: on an `access.changed` event,
+    at the session's deadline, every ACCESS_RECHECK_SECONDS) is one visit to the database: Channels runs
+    all of a process's socket database work on one thread, and with hundreds of sockets open their
+    re-checks queued behind each other until new handshakes timed out (benchmarks/analysis.md).
     """
+
+    session_key: str | None = None
 
     async def watch_session(self) -> None:
         self.session_key = self.scope["session"].session_key
@@ -148,25 +155,30 @@ class SessionBoundConsumer(EventConsumer):
         if hasattr(self, "session_watch"):
             self.session_watch.cancel()
 
-    async def session_ended(self, signed_out_session: str | None = None) -> bool:
-        """Closes the socket, answering True, if its session was signed out or no longer holds."""
-        if signed_out_session != self.session_key and await database_sync_to_async(session_holds)(
-            self.session_key, self.scope["user"].pk
-        ):
-            return False
-        await self.close(code=CLOSE_UNAUTHENTICATED)
+    def access_holds(self) -> bool:
+        """The subclass's own access check, in the re-check's database visit; the session alone by default."""
         return True
+
+    def standing(self, signed_out_session: str | None) -> tuple[int | None, float]:
+        """The code to close the socket with (None: it stays open) and, if it stays, its session's deadline."""
+        if not self.access_holds():
+            return CLOSE_FORBIDDEN, 0.0
+        session = stored_session(self.session_key)
+        if signed_out_session == self.session_key or not session_holds(session, self.scope["user"].pk):
+            return CLOSE_UNAUTHENTICATED, 0.0
+        return None, session_deadline(session)
+
+    async def recheck(self, signed_out_session: str | None = None) -> bool:
+        """Closes the socket, answering False, once its user's access or its session no longer holds."""
+        close_code, self.deadline = await database_sync_to_async(self.standing)(signed_out_session)
+        if close_code is not None:
+            await self.close(code=close_code)
+        return close_code is None
 
     async def close_when_session_ends(self) -> None:
         """Re-checks at the session's deadline, and every ACCESS_RECHECK_SECONDS for what no event announces."""
-        while True:
-            deadline = await database_sync_to_async(self.stored_deadline)()
-            await asyncio.sleep(max(0.0, min(deadline - time.time(), ACCESS_RECHECK_SECONDS)) + 0.1)
-            await self.access_changed({})
-
-    def stored_deadline(self) -> float:
-        return session_deadline(stored_session(self.session_key))
+        while await self.recheck():
+            await asyncio.sleep(max(0.0, min(self.deadline - time.time(), ACCESS_RECHECK_SECONDS)) + 0.1)
 
     async def access_changed(self, event):
-        """The session alone; a subclass with access of its own to check does so first."""
-        await self.session_ended(event.get(SIGNED_OUT_SESSION))
+        await self.recheck(event.get(SIGNED_OUT_SESSION))

@@ -16,7 +16,7 @@ from channels.db import database_sync_to_async
 from django.http import Http404
 from django.utils import translation
 
-from accounts.sessions import SIGNED_OUT_SESSION, SessionBoundConsumer
+from accounts.sessions import SessionBoundConsumer
 from aftercare.access import get_team_client_for_user, notes_visible_to, team_clients_of
 from aftercare.actions import notes_group
 from aftercare.payloads import display_name, note_payload
@@ -70,7 +70,7 @@ class ClientNotesConsumer(SessionBoundConsumer):
         if frame_too_large(text_data, bytes_data):
             await self.close(code=CLOSE_TOO_LARGE)
             return
-        if not await self.still_allowed():
+        if not await self.recheck():
             return
         after = catch_up_position(text_data)
         if after is None:
@@ -102,17 +102,7 @@ class ClientNotesConsumer(SessionBoundConsumer):
             # Tell the newcomer who was here before them.
             await self.channel_layer.send(event["reply_to"], self.presence_event("here"))
 
-    async def access_changed(self, event):
-        await self.still_allowed(event.get(SIGNED_OUT_SESSION))
-
     # Helpers -----------------------------------------------------------------------------------
-
-    async def still_allowed(self, signed_out_session: str | None = None) -> bool:
-        """Still on the team, in the same session? Otherwise the socket is closed."""
-        if not await self.on_team():
-            await self.close(code=CLOSE_FORBIDDEN)
-            return False
-        return not await self.session_ended(signed_out_session)
 
     def presence_event(self, state: str) -> dict:
         return {
@@ -145,8 +135,8 @@ class ClientNotesConsumer(SessionBoundConsumer):
             current_origin.reset(token)
         return True
 
-    @database_sync_to_async
-    def on_team(self) -> bool:
+    def access_holds(self) -> bool:
+        """Still on the case team (and the account still active)?"""
         self.user.refresh_from_db(fields=["is_active"])
         return team_clients_of(self.user).filter(pk=self.client_id).exists()
 

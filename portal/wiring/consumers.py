@@ -31,7 +31,7 @@ class UserEventsConsumer(SessionBoundConsumer):
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if not await self.is_active():
+        if not await database_sync_to_async(self.access_holds)():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = user_group(self.user.pk)
@@ -56,14 +56,7 @@ class UserEventsConsumer(SessionBoundConsumer):
     async def alert_new(self, event):
         await self.send(text_data=json.dumps({"type": "alert", "kind": event["kind"], "case": event["case"]}))
 
-    async def access_changed(self, event):
-        if not await self.is_active():
-            await self.close(code=CLOSE_FORBIDDEN)
-        else:
-            await super().access_changed(event)
-
-    @database_sync_to_async
-    def is_active(self) -> bool:
+    def access_holds(self) -> bool:
         self.user.refresh_from_db(fields=["is_active"])
         return self.user.is_active
 
