@@ -9,6 +9,7 @@ are never cached.
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,6 +59,7 @@ from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
 from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import record_event, refused_writes_audited
+from portal.foundation.forms import carried_out
 from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.validators import record_ids
 from referrals.access import AnyUser, clients_visible_to, get_client_for_subject_access
@@ -239,14 +241,9 @@ def redirect_to_case(case: SupervisionCase, fragment: str) -> HttpResponseRedire
 def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = AssignOfficerForm(request.POST, office_id=case.probation_office_id)
-    if form.is_valid():
-        try:
-            assign_officer(request.user, case, form.cleaned_data["officer"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The probation officer was assigned."))
-            return redirect_to_case(case, "officer")
+    if carried_out(form, assign_officer, request.user, case):
+        messages.success(request, _("The probation officer was assigned."))
+        return redirect_to_case(case, "officer")
     return render_case_page(request, case, status=400, officer_form=form)
 
 
@@ -257,14 +254,9 @@ def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def goal_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = GoalForm(request.POST, client=case.client, auto_id="id_new_goal_%s")
-    if form.is_valid():
-        try:
-            add_goal(request.user, case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The goal was added to the plan."))
-            return redirect_to_case(case, "plan")
+    if carried_out(form, add_goal, request.user, case):
+        messages.success(request, _("The goal was added to the plan."))
+        return redirect_to_case(case, "plan")
     return render_case_page(request, case, status=400, goal_form=form)
 
 
@@ -276,14 +268,9 @@ def goal_review(request: HttpRequest, pk: uuid.UUID, goal_id: int) -> HttpRespon
     case = get_case_for_user(request.user, pk, write=True)
     goal = get_object_or_404(case.goals.select_related("case"), pk=goal_id)
     form = GoalReviewForm(request.POST, auto_id=f"id_goal{goal.pk}_%s")
-    if form.is_valid():
-        try:
-            review_goal(request.user, goal, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The review was recorded."))
-            return redirect_to_case(case, f"goal-{goal.pk}")
+    if carried_out(form, review_goal, request.user, goal):
+        messages.success(request, _("The review was recorded."))
+        return redirect_to_case(case, f"goal-{goal.pk}")
     return render_case_page(request, case, status=400, failed_review=(goal.pk, form))
 
 
@@ -309,14 +296,9 @@ def check_in_record(request: HttpRequest, pk: uuid.UUID, check_in_id: int) -> Ht
     case = get_case_for_user(request.user, pk, write=True)
     check_in = get_object_or_404(case.check_ins.select_related("case"), pk=check_in_id, status=CheckInStatus.SCHEDULED)
     form = RecordCheckInForm(request.POST, auto_id=f"id_checkin{check_in.pk}_%s")
-    if form.is_valid():
-        try:
-            record_check_in(request.user, check_in, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The check-in was recorded."))
-            return redirect_to_case(case, "check-ins")
+    if carried_out(form, record_check_in, request.user, check_in):
+        messages.success(request, _("The check-in was recorded."))
+        return redirect_to_case(case, "check-ins")
     return render_case_page(request, case, status=400, failed_record=(check_in.pk, form))
 
 
@@ -523,14 +505,9 @@ def back_to_notes(request: HttpRequest, client: Client) -> HttpResponseRedirect:
 def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client, organisation = get_client_to_write_notes(request.user, pk)
     form = CaseNoteForm(request.POST, notes=notes_visible_to(request.user).filter(client=client))
-    if form.is_valid():
-        try:
-            add_case_note_once(request.user, client, organisation=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The note was added."))
-            return back_to_notes(request, client)
+    if carried_out(form, partial(add_case_note_once, organisation=organisation), request.user, client):
+        messages.success(request, _("The note was added."))
+        return back_to_notes(request, client)
     return render_case_notes_page(request, client, form=form, status=400)
 
 

@@ -262,7 +262,7 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = 3  # links sent to one address per PASSWORD_R
 PASSWORD_RESET_LIMIT_PER_IP = 10  # requests answered from one IP address per PASSWORD_RESET_WINDOW
 PASSWORD_RESET_WINDOW = 60 * 60  # seconds
 
-# Every call of authenticate() (the portal's sign-in, Wagtail's /admin/login/, any other) first asks
+# Every call of authenticate() (the portal's sign-in or any other) first asks
 # django-axes whether this username may still try from this address; a call without a request is refused.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Lock-out (ASVS 5.0 6.3.1; NIST SP 800-63B 5.2.2): 5 failures of one username from one IP address lock

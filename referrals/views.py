@@ -27,6 +27,7 @@ from cso_directory.models import Language, ServicePage
 from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
+from portal.foundation.forms import carried_out
 from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.uploads import upload_limit
 from portal.foundation.validators import record_ids
@@ -261,12 +262,7 @@ def directory_query_for(client: Client) -> str:
 def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     form = NeedForm(request.POST)
-    if not form.is_valid():
-        return render_client_page(request, client, status=400, need_form=form)
-    try:
-        set_need(request.user, client, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
+    if not carried_out(form, set_need, request.user, client):
         return render_client_page(request, client, status=400, need_form=form)
     messages.success(request, _("The need was saved."))
     return redirect("referrals:client_detail", pk=client.pk)

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from aftercare.models import CheckIn, Goal, SupervisionCase
-from cso_directory.models import OrganisationPage, ServicePage
+from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
 from referrals.access import AnyUser, countries_coordinated_by, organisations_where
@@ -113,15 +113,22 @@ def clients_where(q: Q) -> QuerySet:
     return Client.objects.filter(q).values("pk")
 
 
-def with_readiness(cases: QuerySet[SupervisionCase]) -> QuerySet[SupervisionCase]:
-    """The cases whose client has high-priority needs, each `ready` when every one of those needs had a
-    referral accepted on or before the release day (the case's opening)."""
+def with_readiness(cases: QuerySet[SupervisionCase], category: TaxonomyTerm | None = None) -> QuerySet[SupervisionCase]:
+    """The cases whose client has high-priority needs (of `category`, if given), each `ready` when every
+    one of those needs had a referral accepted on or before the release day (the case's opening)."""
     high = Need.objects.filter(client=OuterRef("client"), priority=Priority.HIGH)
+    if category is not None:
+        high = high.filter(category=category)
     accepted_before = Referral.objects.filter(
         need=OuterRef("pk"), events__verb="accept", events__at__date__lte=OuterRef(OuterRef("opened_on"))
     )
     unmet = high.filter(~Exists(accepted_before))
     return cases.filter(Exists(high)).annotate(ready=~Exists(unmet))
+
+
+def clients_with_need_of(category: TaxonomyTerm) -> QuerySet:
+    """The ids of the clients with a need of `category` (any priority), as a subquery."""
+    return Need.objects.filter(category=category).values("client_id")
 
 
 def cases_in(scope: Scope) -> QuerySet[SupervisionCase]:

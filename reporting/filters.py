@@ -64,6 +64,12 @@ class ReportFilter(django_filters.FilterSet):
         queryset=TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID),
         to_field_name="code",
         empty_label=_("Any category"),
+        help_text=_(
+            "Referrals and their outcomes: those answering a need of this category. Goals: those of this pathway. "
+            "Release readiness: clients with a high-priority need of this category, ready when each such need had "
+            "a referral accepted before release. Supervision cases and check-ins: of clients with a need of this "
+            "category. Services and organisations: listings of this category."
+        ),
         method=keep,
     )
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Any sex"), method=keep)

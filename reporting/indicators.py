@@ -314,7 +314,7 @@ def release_table(scope: Scope, criteria: Criteria) -> Table:
     """Of the clients released in the period with high-priority needs, those with an accepted referral
     for each of those needs before release (accepted on or before the release day)."""
     released = access.cases_in(scope).filter(opened_on__range=(criteria.start, criteria.end))
-    cases = access.with_readiness(released.filter(people_q(criteria, "client__")))
+    cases = access.with_readiness(released.filter(people_q(criteria, "client__")), criteria.category)
     counts = counts_by(cases, "ready", "client__", criteria)
     rows = [("True", _("With an accepted referral for each high-priority need")), ("False", _("Without"))]
     return people_table(
@@ -327,9 +327,16 @@ def release_table(scope: Scope, criteria: Criteria) -> Table:
     )
 
 
+def cases_of_category(cases: QuerySet, criteria: Criteria, client: str) -> QuerySet:
+    """The cases (or their check-ins) of clients with a need of the criteria's category, if one is given."""
+    if criteria.category is None:
+        return cases
+    return cases.filter(**{f"{client}in": access.clients_with_need_of(criteria.category)})
+
+
 def supervision_table(scope: Scope, criteria: Criteria) -> Table:
     active = access.cases_in(scope).filter(opened_on__lte=criteria.end).exclude(closed_on__lt=criteria.start)
-    active = active.filter(people_q(criteria, "client__"))
+    active = cases_of_category(active.filter(people_q(criteria, "client__")), criteria, "client__")
     counts = counts_by(active.annotate(row=F("probation_office__country")), "row", "client__", criteria)
     rows = [(country, country) for country in sorted(counts)]
     return people_table(
@@ -346,7 +353,7 @@ def check_ins_table(scope: Scope, criteria: Criteria) -> Table:
     due = access.check_ins_in(scope).filter(
         due_on__range=(criteria.start, criteria.end), status__in=(CheckInStatus.ATTENDED, CheckInStatus.MISSED)
     )
-    due = due.filter(people_q(criteria, "case__client__"))
+    due = cases_of_category(due.filter(people_q(criteria, "case__client__")), criteria, "case__client__")
     counts = counts_by(due, "status", "case__client__", criteria)
     rows = [(CheckInStatus.ATTENDED.value, _("Attended")), (CheckInStatus.MISSED.value, _("Missed"))]
     return people_table("check_ins", _("Check-ins attended and missed"), _("Check-in"), rows, counts, _("Check-ins"))

@@ -19,10 +19,11 @@ from wagtail.models import Page, WorkflowState
 from aftercare.models import CheckIn, CheckInStatus
 from cso_directory.access import membership_requests_visible_to
 from cso_directory.models import Capacity, OrganisationPage, Region, ServicePage
+from portal.foundation.audit import record_event
 from portal.foundation.collation import sorted_by_name
 from portal.foundation.countries import Country
 from referrals.access import countries_coordinated_by, deny
-from referrals.models import ReferralStatus, overdue
+from referrals.models import Referral, ReferralStatus, overdue
 from reporting.access import open_needs, referrals_of_country
 from reporting.suppression import shown_alone
 
@@ -57,6 +58,35 @@ def organisations_of_country(country: str) -> QuerySet[OrganisationPage]:
 def listed_organisations_of_country(country: str) -> QuerySet[OrganisationPage]:
     """The country's organisations the public directory lists (published)."""
     return OrganisationPage.objects.live().filter(country=country)
+
+
+# The lists behind the figures ------------------------------------------------------------------
+
+
+def listed_referrals(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The referrals of a list, newest first, with what a row shows: organisation, service, dates, status."""
+    return referrals.select_related("service", "receiving_organisation").order_by("-sent_at", "pk")
+
+
+def listed_organisations(organisations: QuerySet[OrganisationPage]) -> QuerySet[OrganisationPage]:
+    """The organisations of a list by name, each with how many services it lists (`listed_services`)."""
+    services = ServicePage.objects.live().filter(organisation=OuterRef("pk"))
+    return organisations.annotate(listed_services=count_of(services)).order_by("title", "pk")
+
+
+def days_overdue(referral: Referral, today: datetime.date) -> int | None:
+    due = referral.response_due
+    return (today - due).days if referral.is_overdue and due is not None else None
+
+
+def record_referral_list(user: AnyUser, country: str, referrals: list[Referral]) -> None:
+    """A list of the country's referrals was read: audited once, naming the referrals it showed."""
+    record_event(
+        user,
+        "referral.list",
+        ("referrals.referral", f"country:{country}"),
+        ids=[str(referral.pk) for referral in referrals],
+    )
 
 
 # What needs action now -------------------------------------------------------------------------
@@ -145,14 +175,27 @@ def listings_awaiting_approval(country: str) -> int:
     )
 
 
-def not_verified_since(today: datetime.date) -> Q:
-    """Organisations whose `verified_on` date is missing or over 12 months old."""
+def not_verified_since(today: datetime.date, organisation: str = "") -> Q:
+    """Organisations whose `verified_on` date is missing or over 12 months old.
+
+    Verification is recorded on the organisation only (`OrganisationPage.verified_on`): a service is
+    as verified as its organisation, so `organisation="organisation__"` asks it of a service's one.
+    """
     verified_since = today - datetime.timedelta(days=VERIFICATION_DAYS)
-    return Q(verified_on__isnull=True) | Q(verified_on__lt=verified_since)
+    return Q(**{f"{organisation}verified_on__isnull": True}) | Q(**{f"{organisation}verified_on__lt": verified_since})
 
 
 def unverified_organisations(country: str, today: datetime.date) -> QuerySet[OrganisationPage]:
     return listed_organisations_of_country(country).filter(not_verified_since(today))
+
+
+def unverified_services(country: str, today: datetime.date) -> QuerySet[ServicePage]:
+    """The country's listed services whose organisation was not verified in the last 12 months."""
+    return (
+        ServicePage.objects.live()
+        .filter(organisation__country=country)
+        .filter(not_verified_since(today, organisation="organisation__"))
+    )
 
 
 def members_awaiting_approval(user: AnyUser, country: str) -> int:
@@ -217,6 +260,7 @@ def overview_of(user: AnyUser, country: str) -> dict:
         "missed_check_ins": missed_check_ins_by_office(country, today),
         "awaiting_approval": listings_awaiting_approval(country),
         "unverified": unverified_organisations(country, today).count(),
+        "unverified_services": unverified_services(country, today).count(),
         "members_awaiting_approval": members_awaiting_approval(user, country),
         "pipeline": pipeline(country, today),
     }

@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import OrganisationKind, OrganisationPage
 from referrals.models import Referral, overdue
-from reporting.overview import PIPELINE_STATUSES, not_verified_since, organisations_of_country, start_of
+from reporting.overview import (
+    PIPELINE_STATUSES,
+    listed_organisations,
+    listed_organisations_of_country,
+    listed_referrals,
+    not_verified_since,
+    organisations_of_country,
+    referrals_of_country,
+    start_of,
+)
 
 MONTH_FORMAT = "%Y-%m"
 
@@ -69,3 +78,15 @@ class CountryOrganisationFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(not_verified_since(timezone.localdate()))
+
+
+def referral_filter(country: str, data) -> CountryReferralFilter:
+    """The filter of the country's referral list, bound to `data` (a query) when it holds any value."""
+    referrals = listed_referrals(referrals_of_country(country))
+    return CountryReferralFilter(data or None, queryset=referrals, country=country)
+
+
+def organisation_filter(country: str, data) -> CountryOrganisationFilter:
+    """The filter of the country's list of listed organisations, bound to `data` when it holds any value."""
+    organisations = listed_organisations(listed_organisations_of_country(country))
+    return CountryOrganisationFilter(data or None, queryset=organisations)

@@ -5,25 +5,27 @@ a list asked for another country's organisation, or for a filter value it does n
 404 too. A list of referrals is audited, naming the referrals it showed.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_filters import FilterSet
 
-from portal.foundation.audit import record_event
 from portal.foundation.countries import Country
 from portal.foundation.listing import paginate, query_without_page
 from referrals.access import deny
 from reporting.overview import (
     countries_overseen_by,
+    days_overdue,
     get_country_for_coordinator,
-    listed_organisations_of_country,
     overview_of,
-    referrals_of_country,
+    record_referral_list,
 )
-from reporting.overview_filters import CountryOrganisationFilter, CountryReferralFilter
+from reporting.overview_filters import organisation_filter, referral_filter
 
 
 @login_required
@@ -45,11 +47,20 @@ def overview(request: HttpRequest, country: str) -> HttpResponse:
     return render(request, "reporting/overview.html", context)
 
 
-def filtered_or_404(request: HttpRequest, filterset):
-    """The filtered rows; a value the filter refuses (another country's organisation, no such status) is a 404."""
+def country_list(request: HttpRequest, country: str, filter_of: Callable[[str, QueryDict], FilterSet]) -> dict:
+    """The steps of every list behind the figures: the country check (404, audited), the filter (a value
+    it refuses, such as another country's organisation or no such status, is a 404 too) and the page."""
+    country = get_country_for_coordinator(request.user, country)
+    filterset = filter_of(country, request.GET)
     if filterset.is_bound and not filterset.is_valid():
         raise deny(request.user, "reporting.filter", request.GET.urlencode()[:64])
-    return filterset.qs
+    return {
+        "country": country,
+        "country_name": Country(country).label,
+        "form": filterset.form,
+        "page_obj": paginate(request, filterset.qs),
+        "query_string": query_without_page(request),
+    }
 
 
 @login_required
@@ -57,50 +68,18 @@ def filtered_or_404(request: HttpRequest, filterset):
 @require_GET
 def overview_referrals(request: HttpRequest, country: str) -> HttpResponse:
     """The country's referrals behind a figure: organisation, service, sent date, days overdue, status; no person."""
-    country = get_country_for_coordinator(request.user, country)
-    referral_filter = CountryReferralFilter(
-        request.GET or None, queryset=referrals_of_country(country), country=country
-    )
-    referrals = filtered_or_404(request, referral_filter)
-    page = paginate(request, referrals.select_related("service", "receiving_organisation").order_by("-sent_at", "pk"))
-    record_event(
-        request.user,
-        "referral.list",
-        ("referrals.referral", f"country:{country}"),
-        ids=[str(referral.pk) for referral in page.object_list],
-    )
+    context = country_list(request, country, referral_filter)
+    referrals = context["page_obj"].object_list
+    record_referral_list(request.user, context["country"], referrals)
     today = timezone.localdate()
-    context = {
-        "country": country,
-        "country_name": Country(country).label,
-        "form": referral_filter.form,
-        "page_obj": page,
-        "rows": [(referral, days_overdue(referral, today)) for referral in page.object_list],
-        "query_string": query_without_page(request),
-    }
+    context["rows"] = [(referral, days_overdue(referral, today)) for referral in referrals]
     return render(request, "reporting/overview_referrals.html", context)
-
-
-def days_overdue(referral, today) -> int | None:
-    return (today - referral.response_due).days if referral.is_overdue else None
 
 
 @login_required
 @never_cache
 @require_GET
 def overview_organisations(request: HttpRequest, country: str) -> HttpResponse:
-    """The country's listed organisations: kind and when their listing was last verified."""
-    country = get_country_for_coordinator(request.user, country)
-    organisation_filter = CountryOrganisationFilter(
-        request.GET or None, queryset=listed_organisations_of_country(country)
-    )
-    organisations = filtered_or_404(request, organisation_filter)
-    page = paginate(request, organisations.order_by("title", "pk"))
-    context = {
-        "country": country,
-        "country_name": Country(country).label,
-        "form": organisation_filter.form,
-        "page_obj": page,
-        "query_string": query_without_page(request),
-    }
+    """The country's listed organisations: kind, when their listing was last verified, how many services they list."""
+    context = country_list(request, country, organisation_filter)
     return render(request, "reporting/overview_organisations.html", context)

@@ -57,6 +57,7 @@ def dashboard(request, group: str):
             "title": GROUP_TITLES[group],
             "groups": [(key, GROUP_TITLES[key]) for key in access.scope_of(request.user).groups],
             "filters": filters,
+            "applied": filters.described() if report else [],
             "tables": [(table, charts.bar_chart(table), shown_rows(table)) for table in tables],
             "rule": RULE,
             "query": request.GET.urlencode(),

@@ -9,7 +9,7 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 from cso_directory.search import SEARCH_FIELD, service_search_document
-from portal.foundation.text_search import stemmed_vector
+from portal.foundation.text_search import postgresql_indexes, stemmed_vector
 
 INDEXES = [
     GinIndex(fields=[SEARCH_FIELD], opclasses=["gin_trgm_ops"], name="service_search_trigrams"),
@@ -21,18 +21,6 @@ def fill_search_documents(apps, schema_editor):
     ServicePage = apps.get_model("cso_directory", "ServicePage")
     for service in ServicePage.objects.select_related("organisation").prefetch_related("categories"):
         ServicePage.objects.filter(pk=service.pk).update(search_document=service_search_document(service))
-
-
-def add_postgresql_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for index in INDEXES:
-            schema_editor.add_index(apps.get_model("cso_directory", "ServicePage"), index)
-
-
-def remove_postgresql_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for index in INDEXES:
-            schema_editor.remove_index(apps.get_model("cso_directory", "ServicePage"), index)
 
 
 class Migration(migrations.Migration):
@@ -48,5 +36,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.RunPython(fill_search_documents, migrations.RunPython.noop),
-        migrations.RunPython(add_postgresql_indexes, remove_postgresql_indexes),
+        postgresql_indexes("cso_directory", "ServicePage", INDEXES),
     ]

@@ -31,7 +31,7 @@ import unicodedata
 
 from anyascii import anyascii
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
-from django.db import connection
+from django.db import connection, migrations
 from django.db.models import Q
 from django.db.models.expressions import Expression
 
@@ -167,3 +167,19 @@ def matching(field: str, query: str, *, stemmed: bool = False) -> Q:
             word_condition |= Q(stem_matches(field, word))
         condition &= word_condition
     return condition
+
+
+def postgresql_indexes(app_label: str, model_name: str, indexes: list) -> migrations.RunPython:
+    """A migration step adding (and on reverse removing) search indexes that only PostgreSQL has (pg_trgm, GIN)."""
+
+    def add(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for index in indexes:
+                schema_editor.add_index(apps.get_model(app_label, model_name), index)
+
+    def remove(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for index in indexes:
+                schema_editor.remove_index(apps.get_model(app_label, model_name), index)
+
+    return migrations.RunPython(add, remove)

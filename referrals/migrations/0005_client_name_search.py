@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from portal.foundation.text_search import search_document
+from portal.foundation.text_search import postgresql_indexes, search_document
 
 INDEX = GinIndex(fields=["name_search"], opclasses=["gin_trgm_ops"], name="client_name_search_trigrams")
 
@@ -17,16 +17,6 @@ def fill_name_search(apps, schema_editor):
     for client in Client.objects.exclude(name_key="").only("first_name", "last_name", "other_names"):
         names = search_document(client.first_name, client.last_name, client.other_names)
         Client.objects.filter(pk=client.pk).update(name_search=names)
-
-
-def add_postgresql_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("referrals", "Client"), INDEX)
-
-
-def remove_postgresql_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(apps.get_model("referrals", "Client"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -42,5 +32,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.RunPython(fill_name_search, migrations.RunPython.noop),
-        migrations.RunPython(add_postgresql_index, remove_postgresql_index),
+        postgresql_indexes("referrals", "Client", [INDEX]),
     ]

@@ -64,7 +64,7 @@ def test_the_content_security_policy_allows_nothing_inline_and_no_other_host(tea
 
 
 def test_only_the_wagtail_admin_may_run_inline_scripts_and_styles(team):
-    admin = directives(signed_in(team.social_worker).get("/admin/login/"))
+    admin = directives(signed_in(team.social_worker).get("/admin/"))
 
     assert admin["script-src"] == "script-src 'self' 'unsafe-inline'"
     assert admin["style-src"] == "style-src 'self' 'unsafe-inline'"

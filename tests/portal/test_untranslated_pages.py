@@ -140,8 +140,8 @@ def looks_english(text: str) -> bool:
     return len(words) >= 2 and len(latin) == len(letters) and any(word.lower() in ENGLISH_WORDS for word in words)
 
 
-def user_data(world: World) -> list[str]:
-    """What the cast's records put on the pages: never interface text."""
+def typed_values(world: World) -> list[str]:
+    """What users typed into the records the pages show (reference data such as region names is not)."""
     cast = world.cast
     people = [cast.social_worker, cast.probation_officer, cast.caseworker]
     values = [
@@ -155,11 +155,19 @@ def user_data(world: World) -> list[str]:
         *(page.description for page in (cast.prison, cast.probation_office, cast.cso, cast.service)),
         *(person.username for person in people),
         *(person.email for person in people),
-        *Page.objects.values_list("title", flat=True),
+        *Page.objects.filter(depth__gt=2).values_list("title", flat=True),
+    ]
+    return [value for value in values if value]
+
+
+def user_data(world: World) -> list[str]:
+    """What the cast's records put on the pages: never interface text."""
+    return [
+        *typed_values(world),
+        *Page.objects.filter(depth__lte=2).values_list("title", flat=True),
         *Region.objects.values_list("name_en", flat=True),
         *Region.objects.values_list("name_local", flat=True),
     ]
-    return [value for value in values if value]
 
 
 def is_user_data(text: str, data: list[str]) -> bool:

@@ -16,10 +16,12 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from aftercare.models import CheckIn, CheckInStatus, SupervisionCase
 from cso_directory.models import OrganisationPage
-from referrals.models import Client
+from referrals.models import Client, Need
 from reporting.access import scope_of
 from reporting.indicators import Criteria, build_report
+from tests.factories import make_organisation, pathway
 from tests.reporting.reporting_cast import CLIENT_NAMES, PERIOD, build_cast, build_iraq
 from tests.shared_casts import shared_fixture
 
@@ -205,12 +207,40 @@ def test_invalid_filters_say_so_on_the_page(cast):
 # Query counts -----------------------------------------------------------------------------------
 
 
-def test_the_dashboard_query_count_does_not_grow_with_the_data(cast, django_assert_num_queries):
+def grow(cast) -> None:
+    """Six times as many Iraqi clients, referrals and organisations; each client released with a high
+    need, on supervision, with a missed check-in in the period."""
+    build_iraq(prefix="more", clients=6)
+    office = make_organisation("IQ", title="more probation office", kind="probation")
+    for client in Client.objects.filter(prison__title="more Basra prison"):
+        Need.objects.create(client=client, category=pathway("education"), priority="high")
+        case = SupervisionCase.objects.create(
+            client=client,
+            probation_office=office,
+            opened_on=datetime.date(2026, 2, 20),
+            handed_over_by=cast.social_worker,
+        )
+        CheckIn.objects.create(case=case, due_on=datetime.date(2026, 3, 3), status=CheckInStatus.MISSED)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("category", ["", "&category=education"])
+def test_the_dashboard_query_count_does_not_grow_with_the_data(cast, django_assert_num_queries, group, category):
     http = browser(cast.viewer)
-    path = f"/reporting/dashboards/referrals/?{PERIOD}"
+    path = f"/reporting/dashboards/{group}/?{PERIOD}{category}"
     http.get(path)  # the session and the caches
     with CaptureQueriesContext(connection) as small:
         http.get(path)
-    build_iraq(prefix="more", clients=6)  # six times as many Iraqi clients, referrals, organisations
+    grow(cast)
     with django_assert_num_queries(len(small)):
         assert http.get(path).status_code == 200
+
+
+def test_the_category_filter_says_what_it_narrows_on_the_dashboard(cast):
+    text = page_text(browser(cast.coordinator).get(f"/reporting/dashboards/release/?{PERIOD}"))
+
+    assert (
+        "Release readiness: clients with a high-priority need of this category, ready when each such need had "
+        "a referral accepted before release."
+    ) in html.unescape(text)
+    assert "Supervision cases and check-ins: of clients with a need of this category." in html.unescape(text)

@@ -37,6 +37,8 @@ def test_the_dashboard_shows_its_charts_and_tables_and_prints_on_a4(live_server,
         page = signed_in_page(browser, live_server, cast.coordinator, language)
         page.goto(f"{live_server.url}/reporting/dashboards/referrals/?{PERIOD}")
         section = page.locator("section.report-table").first
+        applied = page.locator("section.report-applied")
+        expect(applied).to_be_hidden()  # on screen the filters are the form's
         expect(section.locator("svg.chart")).to_be_visible()
         expect(section.locator("table.figures")).to_be_visible()
         expect(section.locator("svg.chart text.chart-value", has_text="<5").first).to_be_visible()
@@ -54,6 +56,14 @@ def test_the_dashboard_shows_its_charts_and_tables_and_prints_on_a4(live_server,
         page.emulate_media(media="print")
         expect(page.locator("form.report-filters")).to_be_hidden()
         expect(page.locator("header.site-header")).to_be_hidden()
+        # On paper the filters the report applied are listed, since the form is not printed.
+        expect(applied).to_be_visible()
+        sex, from_month = ("الجنس", "من شهر") if language == "ar" else ("Sex", "From month")
+        expect(applied.locator("dt", has_text=from_month)).to_be_visible()
+        expect(applied.locator("dd", has_text="2026-01")).to_be_visible()
+        expect(applied.locator("div", has_text=sex).locator("dd")).to_have_text(
+            "أي جنس" if language == "ar" else "Any sex"
+        )
         expect(section.locator("table.figures")).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= A4_WIDTH, (language, width)

@@ -6,6 +6,7 @@ import pytest
 
 from reporting.access import scope_of
 from reporting.indicators import Criteria, build_report
+from tests.factories import pathway
 from tests.reporting.reporting_cast import build_cast
 from tests.shared_casts import shared_fixture
 
@@ -111,3 +112,23 @@ def test_filters_narrow_every_count(cast):
     assert values(young.tables["referrals"], "total") == (2, 0, 0, 2, 0, 2)
     earlier = build_report(scope_of(cast.coordinator), Criteria(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)))
     assert values(earlier.tables["referrals"], "total") == (0,) * 6
+
+
+def test_the_category_narrows_release_readiness_supervision_and_check_ins(cast):
+    """Release readiness counts the clients with a high-priority need of the category, ready when each of
+    those needs had a referral accepted before release; supervision cases and their check-ins count the
+    clients with a need of the category. Employment: only m2 (high employment need, no referral)."""
+    employment = Criteria(PERIOD.start, PERIOD.end, category=pathway("employment"))
+    report = build_report(scope_of(cast.coordinator), employment)
+    assert values(report.tables["release"], "True") == (0,) * 6
+    assert values(report.tables["release"], "False") == (0, 1, 0, 0, 1, 1)
+    assert values(report.tables["supervision"], "total") == (0, 1, 0, 0, 1, 1)
+    assert values(report.tables["check_ins"], "total") == (0,) * 6  # m2's case has none
+    # Education: f1 (accepted before release: ready) and m2 (declined: not ready), both with f1's check-ins.
+    education = Criteria(PERIOD.start, PERIOD.end, category=pathway("education"))
+    report = build_report(scope_of(cast.coordinator), education)
+    assert values(report.tables["release"], "True") == (1, 0, 0, 0, 1, 1)
+    assert values(report.tables["release"], "False") == (0, 1, 0, 0, 1, 1)
+    assert values(report.tables["supervision"], "total") == (1, 1, 0, 0, 2, 2)
+    assert values(report.tables["check_ins"], "attended") == (2, 0, 0, 0, 2, 2)
+    assert values(report.tables["check_ins"], "missed") == (1, 0, 0, 0, 1, 1)

@@ -63,6 +63,8 @@ def test_the_overview_counts_what_needs_action_in_the_country(cast):
     assert context["awaiting_approval"] == 1
     # Not verified in 12 months: the coordination office, prison and probation office (never), Steppe (400 days ago).
     assert context["unverified"] == 4
+    # Their services: Steppe's legal advice and shelter (verification is recorded on the organisation).
+    assert context["unverified_services"] == 2
     assert context["members_awaiting_approval"] == 1
 
 
@@ -214,6 +216,20 @@ def test_the_organisation_list_shows_those_not_verified_in_twelve_months(cast):
     ]
 
 
+def test_the_unverified_services_figure_links_to_the_organisations_listing_them(cast):
+    http = signed_in(cast.kz_coordinator)
+    html = http.get(OVERVIEW).content.decode()
+    listed_rows = listed(http, f"{ORGANISATIONS}?unverified=on")
+
+    assert re.search(
+        rf'"overview-number">2</span>\s*<a href="{ORGANISATIONS}\?unverified=on">'
+        "Services of organisations not verified in the last 12 months</a>",
+        html,
+    )
+    # Each organisation with its listed services: the two of Steppe are the figure's two.
+    assert [(row[0], row[3]) for row in listed_rows if row[3] != "0"] == [("Steppe Legal Aid", "2")]
+
+
 def test_the_organisation_list_refuses_an_unknown_kind(cast):
     assert signed_in(cast.kz_coordinator).get(f"{ORGANISATIONS}?kind=spaceship").status_code == 404
 
@@ -241,12 +257,12 @@ def test_the_overview_asks_the_same_number_of_queries_however_much_data(cast, dj
     http = signed_in(cast.kz_coordinator)
     http.get(OVERVIEW)  # content types and the like, cached once per process
 
-    # The session and the user; the country check; the seven figures (managed countries, then
+    # The session and the user; the country check; the eight figures (managed countries, then
     # membership requests); the header's roles.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         http.get(OVERVIEW)
     grow(cast)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert http.get(OVERVIEW).status_code == 200
 
 

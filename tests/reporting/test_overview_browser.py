@@ -28,6 +28,7 @@ def test_the_coordinator_starts_on_the_overview_and_follows_a_figure_to_its_list
         "Listings awaiting approval",
         "Members awaiting approval",
         "Listings not verified in the last 12 months",
+        "Services of organisations not verified in the last 12 months",
     ):
         expect(page.get_by_role("link", name=name)).to_be_visible()
     assert LAST_NAME not in page.content()
@@ -39,5 +40,14 @@ def test_the_coordinator_starts_on_the_overview_and_follows_a_figure_to_its_list
     expect(page.get_by_role("heading", level=1)).to_have_text("Referrals in Kazakhstan")
     expect(page.get_by_role("heading", name="6 referrals")).to_be_visible()
     expect(page.get_by_role("row", name="Bright Futures Literacy classes").first).to_be_visible()
+    assert blocking_violations(page) == []
+
+    page.go_back()
+    page.get_by_role("link", name="Services of organisations not verified in the last 12 months").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisations in Kazakhstan")
+    expect(page.get_by_role("columnheader", name="Listed services")).to_be_visible()
+    steppe = page.get_by_role("row").filter(has_text="Steppe Legal Aid")
+    expect(steppe.get_by_role("cell").last).to_have_text("2")
     assert blocking_violations(page) == []
     context.close()

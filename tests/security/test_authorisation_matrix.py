@@ -237,6 +237,9 @@ API: dict[str, dict[str, int | str]] = {
     "aftercare_api_subject_access": api_for(("coordinator",)),
     "aftercare_api_handover": api_for(HOLDER, 400, officer=403, supervisor=403),  # handed over already
     "reporting_api_report": api_for(REPORTERS),
+    "reporting_api_overview": api_for(("coordinator",)),
+    "reporting_api_overview_referrals": api_for(("coordinator",)),
+    "reporting_api_overview_organisations": api_for(("coordinator",)),
     "cso_directory_hsds_api_get_service_at_location": public(404),  # the cast's service has no location
     "cso_directory_hsds_api_*": public(),
 }
