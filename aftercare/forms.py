@@ -19,7 +19,7 @@ from aftercare.models import (
     SupervisionCase,
 )
 from cso_directory.models import OrganisationKind, OrganisationPage
-from portal.foundation.forms import model_choice_field
+from portal.foundation.forms import model_choice_field, order_choices_by_name
 from portal.foundation.roles import Role
 from referrals.forms import pathways
 from referrals.models import Client, Outcome
@@ -106,6 +106,7 @@ class GoalForm(NamedLimitsMixin, forms.ModelForm):
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["pathway"]).queryset = pathways()
+        order_choices_by_name(model_choice_field(self, "pathway"))
         cast(forms.ModelChoiceField, self.fields["need"]).queryset = client.needs.select_related("category")
 
 

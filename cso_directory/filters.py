@@ -22,13 +22,20 @@ from cso_directory.models import (
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from cso_directory.search import matching_services
 from portal.foundation.bidi import with_isolated_values
+from portal.foundation.collation import sorted_by_name
 from portal.foundation.countries import Country
+from portal.foundation.forms import NameOrderedChoicesForm
 from portal.foundation.listing import paginate, query_without_page
 
 RESULTS_PER_PAGE = 20
 
 
-class DirectoryForm(forms.Form):
+def named_choices(regions) -> list[tuple[str, str]]:
+    """(code, name) of each region, by name in the visitor's alphabet."""
+    return sorted_by_name([(region.code, str(region)) for region in regions], name=lambda choice: choice[1])
+
+
+class DirectoryForm(NameOrderedChoicesForm):
     """The filter form; a region must lie in the chosen country."""
 
     def clean(self):
@@ -93,17 +100,21 @@ class ServiceFilter(django_filters.FilterSet):
         form = DirectoryForm
 
     def offer_regions_of_chosen_country(self) -> None:
-        """Offer the regions of the chosen country, or with no country every region grouped by country."""
+        """Offer the regions of the chosen country, or with no country every region grouped by country;
+        countries and regions by name in the visitor's alphabet."""
         country = self.data.get("country") if self.is_bound else None
-        regions = Region.objects.order_by("country", "name_en")
+        regions = Region.objects.order_by("country")
         grouped: list[tuple[str, Any]]  # (code, name), or (country, [(code, name), ...])
         if country in Country.values:
-            grouped = [(region.code, str(region)) for region in regions.filter(country=country)]
+            grouped = named_choices(regions.filter(country=country))
         else:
-            grouped = [
-                (str(Country(code).label), [(region.code, str(region)) for region in group])
-                for code, group in groupby(regions, key=lambda region: region.country)
-            ]
+            grouped = sorted_by_name(
+                [
+                    (str(Country(code).label), named_choices(group))
+                    for code, group in groupby(regions, key=lambda region: region.country)
+                ],
+                name=lambda group: group[0],
+            )
         field = self.form.fields["region"]
         field.widget.choices = [("", field.empty_label), *grouped]  # validation still uses the queryset
 

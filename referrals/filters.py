@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from portal.foundation.forms import NameOrderedChoicesForm
 from portal.foundation.models import AuditEvent
 from portal.foundation.text_search import matching
 from portal.foundation.widgets import DateRangeWidget
@@ -36,6 +37,7 @@ class ClientFilter(django_filters.FilterSet):
     class Meta:
         model = Client
         fields: list[str] = []
+        form = NameOrderedChoicesForm
 
     def filter_reference_or_name(self, queryset, name, value):
         # Names also compare in Latin letters and Arabic by its consonants, so "aigul" finds "Айгүл",
@@ -64,6 +66,7 @@ class InboxFilter(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields: list[str] = []
+        form = NameOrderedChoicesForm
 
     def filter_overdue(self, queryset, name, value):
         if not value:

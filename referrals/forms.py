@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_directory.models import Language, OrganisationKind, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.foundation.forms import model_choice_field
+from portal.foundation.forms import model_choice_field, order_choices_by_name
 from referrals.access import clients_visible_to, prisons_of
 from referrals.models import (
     REFERABLE_KINDS,
@@ -75,6 +75,7 @@ class ClientForm(forms.ModelForm):
         model_choice_field(self, "region_of_return").queryset = Region.objects.filter(
             country__in=prisons.values("country")
         )
+        order_choices_by_name(model_choice_field(self, "region_of_return"))
         model_choice_field(self, "mother").queryset = clients_visible_to(user).filter(sex=Sex.FEMALE)
         model_choice_field(self, "languages").queryset = Language.objects.all()
 
@@ -101,6 +102,7 @@ class NeedForm(forms.Form):
         kwargs.setdefault("auto_id", "id_need_%s")
         super().__init__(*args, **kwargs)
         model_choice_field(self, "category").queryset = pathways()
+        order_choices_by_name(model_choice_field(self, "category"))
 
 
 def evidence_extension(upload) -> str:

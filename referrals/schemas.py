@@ -178,6 +178,7 @@ class ClientOut(Schema):
     birth_date: datetime.date
     expected_release_date: datetime.date | None
     region_of_return: str | None
+    region_of_return_name: str | None = Field(description="The region's name in the request's language.")
     languages: list[str]
     contact_route: str
     mother_id: uuid.UUID | None
@@ -188,6 +189,10 @@ class ClientOut(Schema):
     @staticmethod
     def resolve_region_of_return(client: Client) -> str | None:
         return client.region_of_return.code if client.region_of_return else None
+
+    @staticmethod
+    def resolve_region_of_return_name(client: Client) -> str | None:
+        return str(client.region_of_return) if client.region_of_return else None
 
     @staticmethod
     def resolve_languages(client: Client) -> list[str]:
@@ -224,7 +229,7 @@ class NeedOut(Schema):
 
     @staticmethod
     def resolve_category_name(need: Need) -> str:
-        return need.category.name
+        return str(need.category)
 
 
 class ConsentIn(InputSchema):

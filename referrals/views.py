@@ -510,9 +510,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def inbox_template(request: HttpRequest) -> str:
-    """The whole page, or only its list when the page's script asks for it again (static/portal/live.js)."""
+    """The whole page, or only its counts and list when the page's script asks again (static/portal/live.js)."""
     if request.headers.get(LIST_FRAGMENT_HEADER) == "list":
-        return "referrals/inbox_list.html"
+        return "referrals/inbox_fragment.html"
     return "referrals/inbox.html"
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cso_directory.models import Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.countries import Country
+from portal.foundation.forms import NameOrderedChoicesForm
 from referrals.models import Sex
 from reporting.access import Scope
 from reporting.indicators import AgeBand, Criteria
@@ -75,6 +76,9 @@ class ReportFilter(django_filters.FilterSet):
     age_band = django_filters.ChoiceFilter(
         label=_("Age band"), choices=AgeBand.choices, empty_label=_("Any age"), method=keep
     )
+
+    class Meta:
+        form = NameOrderedChoicesForm
 
     def __init__(self, data, scope: Scope):
         super().__init__(data, queryset=Region.objects.none())

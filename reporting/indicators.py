@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.models import CheckInStatus
 from cso_directory.models import Capacity, Region, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
+from portal.foundation.collation import sorted_by_name
 from referrals.models import DeclineReason, Outcome, Referral, ReferralStatus, Sex
 from reporting import access
 from reporting.access import Scope
@@ -212,8 +213,9 @@ class Days(Func):
 
 
 def pathway_rows() -> list[tuple[str, Label]]:
-    terms = TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID).order_by("name")
-    return [(term.code, term.name) for term in terms]
+    """(code, name) of each pathway, named and ordered in the active language."""
+    terms = sorted_by_name(TaxonomyTerm.objects.filter(taxonomy_id=PATHWAYS_TAXONOMY_ID))
+    return [(term.code, str(term)) for term in terms]
 
 
 def outcome_rows(pathways: list[tuple[str, Label]]) -> list[tuple[str, Label]]:
@@ -438,8 +440,8 @@ def organisations_table(scope: Scope, criteria: Criteria) -> Table:
         suppressed=False,
         chart_column="organisations",
     )
-    for region in counted:
-        table.rows.append((region.code, region.name_en))
+    for region in sorted_by_name(counted):
+        table.rows.append((region.code, str(region)))
         table.cells[region.code, "organisations"] = Cell(region.organisations_count)
         table.cells[region.code, "services"] = Cell(region.services_count)
     return table

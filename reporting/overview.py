@@ -20,6 +20,7 @@ from aftercare.models import CheckIn, CheckInStatus
 from cso_directory.access import membership_requests_visible_to
 from cso_directory.models import Capacity, OrganisationPage, Region, ServicePage
 from portal.foundation.audit import record_event
+from portal.foundation.collation import sorted_by_name
 from portal.foundation.countries import Country
 from referrals.access import countries_coordinated_by, deny
 from referrals.models import Referral, ReferralStatus, overdue
@@ -131,7 +132,6 @@ def constrained_regions(country: str) -> list[dict]:
             waitlist=count_of(constrained_services(Capacity.WAITLIST)),
         )
         .filter(Q(full__gt=0) | Q(waitlist__gt=0), needs__gt=0)
-        .order_by("-needs", "name_en")
     )
     return [
         {
@@ -140,7 +140,7 @@ def constrained_regions(country: str) -> list[dict]:
             "full": region.full,
             "waitlist": region.waitlist,
         }
-        for region in regions
+        for region in sorted(sorted_by_name(regions), key=lambda region: -region.needs)
     ]
 
 

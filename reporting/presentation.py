@@ -1,7 +1,6 @@
 """A table's figures as every page, chart, export and API answer shows them: suppressed cells never leave as numbers."""
 
-from django.utils.formats import number_format
-
+from portal.foundation.formats import local_number
 from reporting.indicators import Cell, Table
 from reporting.suppression import HIDDEN_LABEL, Mark, shown
 
@@ -24,7 +23,7 @@ def shown_cell(cell: Cell) -> str:
         return "–"
     if isinstance(value, str):
         return value
-    text = number_format(value, decimal_pos=0 if cell.kind == "count" else 1)
+    text = local_number(value, decimal_pos=0 if cell.kind == "count" else 1)
     return f"{text} %" if cell.kind == "percent" else text
 
 

@@ -3,10 +3,11 @@
 Listings take `page` and `per_page` and answer in HSDS's paging envelope; unknown or
 unpublished ids answer 404, malformed parameters 422 naming the parameter.
 
-Organisations and services answer in the language `lang` names (one of the portal's languages),
-else the one the request asks for (the language cookie, then Accept-Language): translated texts
-where their editors translated them, the original elsewhere, each named in the extension field
-`text_languages` (cso_directory.hsds.serialise).
+Organisations, services and taxonomy terms answer in the language `lang` names (one of the portal's
+languages), else the one the request asks for (the language cookie, then Accept-Language):
+translated texts where their editors translated them, the original elsewhere, each named in the
+extension field `text_languages`; the portal's own terms by their names in that language, with
+their ids and codes unchanged (cso_directory.hsds.serialise).
 """
 
 import math
@@ -165,7 +166,7 @@ def get_service_at_location(request, id: uuid.UUID, lang: Query[Language]) -> di
     at_location = get_or_404(service_at_locations, _("No service at a location with this id."), id=id)
     attributes = serialise.public_attributes([at_location.id, at_location.location_id])
     return {
-        **serialise.service_at_location(at_location, attributes),
+        **serialise.service_at_location(at_location, attributes, language),
         "service": serialise.service_summary(at_location.service, language),
     }
 
@@ -184,7 +185,10 @@ def get_taxonomy(request, id: uuid.UUID) -> dict[str, Any]:
 
 
 @api.get("/taxonomy_terms", summary="Taxonomy terms, paged")
-def list_taxonomy_terms(request, paging: Query[Paging], filters: Query[TermFilters]) -> dict[str, Any]:
+def list_taxonomy_terms(
+    request, paging: Query[Paging], filters: Query[TermFilters], lang: Query[Language]
+) -> dict[str, Any]:
+    language = lang.chosen()
     terms = serialise.public_terms()
     if filters.search:
         terms = terms.filter(Q(name__icontains=filters.search) | Q(description__icontains=filters.search))
@@ -194,12 +198,13 @@ def list_taxonomy_terms(request, paging: Query[Paging], filters: Query[TermFilte
         terms = terms.filter(parent_term_id=filters.parent_id)
     if filters.top_only:
         terms = terms.filter(parent_term_id__isnull=True)
-    return paged(terms.order_by("name", "id"), paging, serialise.taxonomy_term)
+    return paged(terms.order_by("name", "id"), paging, lambda term: serialise.taxonomy_term(term, language))
 
 
 @api.get("/taxonomy_terms/{id}", summary="A taxonomy term")
-def get_taxonomy_term(request, id: uuid.UUID) -> dict[str, Any]:
-    return serialise.taxonomy_term(get_or_404(serialise.public_terms(), _("No taxonomy term with this id."), id=id))
+def get_taxonomy_term(request, id: uuid.UUID, lang: Query[Language]) -> dict[str, Any]:
+    term = get_or_404(serialise.public_terms(), _("No taxonomy term with this id."), id=id)
+    return serialise.taxonomy_term(term, lang.chosen())
 
 
 def service_translations(language: str, prefix: str = "") -> list:

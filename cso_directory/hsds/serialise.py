@@ -12,8 +12,10 @@ HSDS 3.0 has no translations. Given a `language` (the HSDS API is), an organisat
 carries its translated texts (`name`, `description`, ...) in the standard fields wherever its
 editors translated them into that language, the original text elsewhere, and says which is which
 in the extension field `text_languages`: {"requested": "ar", "original": "en", "fields":
-{"name": "ar", "description": "ar", "alert": "en"}} (every non-empty translatable field). The
-export, given no language, writes the original texts only, without the extension.
+{"name": "ar", "description": "ar", "alert": "en"}} (every non-empty translatable field). A
+taxonomy term the portal names in that language (its own pathways and attributes) carries that name
+in `name` and the language in `language`; its `id` and `code` never change. The export, given no
+language, writes the original texts and English names only, without the extension.
 """
 
 import uuid
@@ -213,20 +215,26 @@ def taxonomy(taxonomy_row: Taxonomy) -> dict[str, Any]:
     return compact(own_fields(taxonomy_row, "taxonomy"), "taxonomy")
 
 
-def taxonomy_term(term: TaxonomyTerm) -> dict[str, Any]:
-    data = own_fields(term, "taxonomy_term")
+def term_name_in(term: TaxonomyTerm, text_language: str | None) -> dict[str, Any]:
+    """The term's name in `text_language` with that language, where the portal names the term so; else nothing."""
+    name = term.names.get(text_language, "") if text_language else ""
+    return {"name": name, "language": text_language} if name else {}
+
+
+def taxonomy_term(term: TaxonomyTerm, text_language: str | None = None) -> dict[str, Any]:
+    data = {**own_fields(term, "taxonomy_term"), **term_name_in(term, text_language)}
     if term.taxonomy is not None:
         data["taxonomy_detail"] = taxonomy(term.taxonomy)
     return compact(data, "taxonomy_term")
 
 
-def attribute(attribute_row: Attribute) -> dict[str, Any]:
+def attribute(attribute_row: Attribute, text_language: str | None = None) -> dict[str, Any]:
     data = own_fields(attribute_row, "attribute")
-    data["taxonomy_term"] = taxonomy_term(attribute_row.taxonomy_term)
+    data["taxonomy_term"] = taxonomy_term(attribute_row.taxonomy_term, text_language)
     return compact(data, "attribute")
 
 
-def category(service_page: ServicePage, term: TaxonomyTerm) -> dict[str, Any]:
+def category(service_page: ServicePage, term: TaxonomyTerm, text_language: str | None = None) -> dict[str, Any]:
     """A service category as an HSDS attribute of the service."""
     return {
         "id": derived_id(service_page.hsds_id, term.id),
@@ -234,7 +242,7 @@ def category(service_page: ServicePage, term: TaxonomyTerm) -> dict[str, Any]:
         "taxonomy_term_id": str(term.id),
         "link_type": CATEGORY_LINK_TYPE,
         "link_entity": "service",
-        "taxonomy_term": taxonomy_term(term),
+        "taxonomy_term": taxonomy_term(term, text_language),
     }
 
 
@@ -280,7 +288,7 @@ def location_fields(location_row: Location) -> dict[str, Any]:
     return compact(own_fields(location_row, "location"), "location")
 
 
-def location(location_row: Location, attributes: AttributeIndex) -> dict[str, Any]:
+def location(location_row: Location, attributes: AttributeIndex, text_language: str | None = None) -> dict[str, Any]:
     return {
         **location_fields(location_row),
         "languages": [language(row) for row in location_row.language_support.all()],
@@ -288,7 +296,7 @@ def location(location_row: Location, attributes: AttributeIndex) -> dict[str, An
         "contacts": [contact(row) for row in location_row.contacts.all()],
         "phones": [phone(row) for row in location_row.phones.all()],
         "schedules": [schedule(row) for row in location_row.schedules.all()],
-        "attributes": [attribute(row) for row in attributes.get(location_row.id, [])],
+        "attributes": [attribute(row, text_language) for row in attributes.get(location_row.id, [])],
     }
 
 
@@ -296,15 +304,17 @@ def service_at_location_fields(at_location: ServiceAtLocation) -> dict[str, Any]
     return compact(own_fields(at_location, "service_at_location"), "service_at_location")
 
 
-def service_at_location(at_location: ServiceAtLocation, attributes: AttributeIndex) -> dict[str, Any]:
+def service_at_location(
+    at_location: ServiceAtLocation, attributes: AttributeIndex, text_language: str | None = None
+) -> dict[str, Any]:
     """A service at a location, as nested in a service."""
     return {
         **service_at_location_fields(at_location),
         "contacts": [contact(row) for row in at_location.contacts.all()],
         "phones": [phone(row) for row in at_location.phones.all()],
         "schedules": [schedule(row) for row in at_location.schedules.all()],
-        "location": location(at_location.location, attributes),
-        "attributes": [attribute(row) for row in attributes.get(at_location.id, [])],
+        "location": location(at_location.location, attributes, text_language),
+        "attributes": [attribute(row, text_language) for row in attributes.get(at_location.id, [])],
     }
 
 
@@ -329,9 +339,9 @@ def organization(
         **organization_fields(organisation_page, text_language),
         "contacts": [contact(row) for row in organisation_page.contacts.all()],
         "phones": [phone(row) for row in organisation_page.phones.all()],
-        "locations": [location(row, attributes) for row in organisation_page.locations.all()],
+        "locations": [location(row, attributes, text_language) for row in organisation_page.locations.all()],
         "services": [service_fields(row, organisation_page, text_language) for row in organisation_page.services.all()],
-        "attributes": [attribute(row) for row in attributes.get(organisation_page.hsds_id, [])],
+        "attributes": [attribute(row, text_language) for row in attributes.get(organisation_page.hsds_id, [])],
     }
 
 
@@ -366,10 +376,10 @@ def service(service_page: ServicePage, attributes: AttributeIndex, text_language
         "schedules": [schedule(row) for row in service_page.schedules.all()],
         "service_areas": [service_area(row) for row in service_page.service_areas.all()],
         "service_at_locations": [
-            service_at_location(row, attributes) for row in service_page.service_at_locations.all()
+            service_at_location(row, attributes, text_language) for row in service_page.service_at_locations.all()
         ],
         "languages": languages,
         "contacts": [contact(row) for row in service_page.contacts.all()],
-        "attributes": [category(service_page, term) for term in service_page.categories.all()]
-        + [attribute(row) for row in attributes.get(service_page.hsds_id, [])],
+        "attributes": [category(service_page, term, text_language) for term in service_page.categories.all()]
+        + [attribute(row, text_language) for row in attributes.get(service_page.hsds_id, [])],
     }

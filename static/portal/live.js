@@ -1,7 +1,8 @@
 // The signed-in user's own events (/ws/me/): a notice with a count when a referral step or a
 // missed check-in concerns them. The events carry ids only; the linked pages show the rest. A page
 // showing that referral's status (data-live-referral) reloads the status from the server in place;
-// the inbox (data-live-inbox) reloads its list, with the filters shown, through the same page.
+// the inbox (data-live-inbox) reloads its list and its counts per status (data-live-inbox-counts),
+// with the filters shown, through the same page.
 (function () {
   "use strict";
 
@@ -13,6 +14,8 @@
     return;
   }
   const counts = { referral: 0, alert: 0 };
+  // Latin digits grouped the page language's way, as the server writes numbers (local_number).
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { numberingSystem: "latn" });
   let retryMs = FIRST_RETRY_MS;
 
   function show(kind) {
@@ -21,7 +24,7 @@
       return;
     }
     counts[kind] += 1;
-    notice.querySelector("[data-count]").textContent = String(counts[kind]);
+    notice.querySelector("[data-count]").textContent = numbers.format(counts[kind]);
     notice.hidden = false;
   }
 
@@ -64,9 +67,17 @@
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Portal-Fragment": "list" } })
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((html) => {
-        const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-inbox]");
+        const freshPage = new DOMParser().parseFromString(html, "text/html");
+        const fresh = freshPage.querySelector("[data-live-inbox]");
         if (!fresh) {
           return;
+        }
+        const counts = document.querySelector("[data-live-inbox-counts]");
+        const freshCounts = freshPage.querySelector("[data-live-inbox-counts]");
+        if (counts && freshCounts) {
+          const countsHref = focusedHref(counts);
+          counts.replaceWith(freshCounts);
+          refocus(freshCounts, countsHref);
         }
         const list = shown.querySelector("[data-live-inbox-list]");
         const href = focusedHref(list);

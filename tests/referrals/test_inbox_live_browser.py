@@ -1,4 +1,5 @@
-"""A referral sent to the caseworker's CSO appears in their open inbox list without a reload (Chromium, daphne)."""
+"""A referral sent to the caseworker's CSO appears in their open inbox list, and in its counts per status,
+without a reload (Chromium, daphne)."""
 
 from types import SimpleNamespace
 
@@ -36,7 +37,7 @@ def refer_new_client(cast: SimpleNamespace, first_name: str):
     return sent_referral(cast, client)
 
 
-def test_a_sent_referral_appears_in_the_open_inbox_and_the_focus_stays(page):
+def test_a_sent_referral_appears_in_the_open_inbox_and_its_counts_and_the_focus_stays(page):
     cast = in_another_thread(build_cast)
     first = in_another_thread(refer_new_client, cast, "Aigerim")
     with asgi_servers(1) as (server,):
@@ -47,12 +48,16 @@ def test_a_sent_referral_appears_in_the_open_inbox_and_the_focus_stays(page):
         page.evaluate("window.notReloaded = true")
         first_link = page.locator(f'.card-list a[href="/referrals/{first.pk}/"]')
         first_link.focus()
+        sent_tag = page.locator(".status-counts .tag").filter(has_text="Sent:")
+        expect(sent_tag).to_have_text("Sent: 1")
 
         second = in_another_thread(refer_new_client, cast, "Dana")
 
         second_row = page.locator(".card-list .card").filter(has_text=second.disclosed["reference"])
         expect(second_row).to_be_visible(timeout=OPENING_MS)
         expect(page.locator("#results-heading")).to_have_text("2 referrals")
+        expect(sent_tag).to_have_text("Sent: 2")
+        expect(sent_tag).to_be_visible()
         expect(page.locator("#results-heading")).to_have_attribute("aria-live", "polite")
         expect(first_link).to_be_focused()
         assert page.evaluate("window.notReloaded") is True

@@ -30,8 +30,12 @@ def local_datetime(value: datetime.datetime | None) -> str:
     return formats.date_format(value, "DATETIME_FORMAT")
 
 
-def local_number(value: int | float | Decimal | None) -> str:
-    """A number with the active language's decimal separator and digit grouping; empty for none."""
+def local_number(value: int | float | Decimal | str | None, decimal_pos: int | None = None) -> str:
+    """A number with the active language's decimal separator and digit grouping (with `decimal_pos`
+    decimals if given); empty for none. A figure already shown as text (a suppressed "<5" or "x") is
+    returned as it is: only real numbers are formatted."""
     if value is None or value == "":
         return ""
-    return formats.number_format(value, force_grouping=True)
+    if isinstance(value, str):
+        return value
+    return formats.number_format(value, decimal_pos=decimal_pos, force_grouping=True)
