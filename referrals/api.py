@@ -233,11 +233,11 @@ def need_of(client: Client, pk: int | None) -> Need | None:
 # Listings --------------------------------------------------------------------------------------
 
 
-def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging) -> dict:
-    """One page of a listing; the records shown are audited as one read."""
+def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging, *, listing: str = "*") -> dict:
+    """One page of a listing; the records shown are audited as one read (of `listing`, as its page audits it)."""
     start = (paging.page - 1) * paging.per_page
     items = list(queryset[start : start + paging.per_page])
-    record_event(user, action, (queryset.model._meta.label_lower, "*"), ids=[str(item.pk) for item in items])
+    record_event(user, action, (queryset.model._meta.label_lower, listing), ids=[str(item.pk) for item in items])
     count, capped = capped_count(queryset)
     return {
         "count": count,
