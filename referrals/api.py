@@ -22,6 +22,7 @@ rules, with `errors` per field; 403 not permitted; 409 conflict: the referral ch
 saw it, the step is not allowed from its status, or a similar client is already recorded.
 """
 
+import datetime
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -29,26 +30,29 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
 from portal.foundation.listing import capped_count
+from portal.foundation.validators import InputSchema, RecordId
 from referrals import actions
 from referrals.access import (
     AnyUser,
     access_log_of,
     clients_visible_to,
+    consent_evidence_response,
     get_client_for_user,
     get_client_to_oversee,
     get_consent_for_user,
     get_prison_to_record_in,
     get_referable_service,
     get_referral_for_user,
+    notifications_of,
     prisons_of,
     referable_organisations_for,
     referable_services_for,
@@ -63,13 +67,16 @@ from referrals.models import (
     Client,
     Consent,
     Need,
+    Notification,
     Referral,
     ReferralEvent,
     ReferralStatus,
     Side,
     overdue,
 )
+from referrals.notifications import subject_for
 from referrals.schemas import (
+    MAX_PER_PAGE,
     READ_ERRORS,
     WRITE_ERRORS,
     AccessLogFilters,
@@ -83,6 +90,8 @@ from referrals.schemas import (
     ConsentIn,
     ConsentOut,
     ConsentWithdrawIn,
+    CountCapped,
+    Counted,
     NeedIn,
     NeedOut,
     OrganisationOut,
@@ -363,6 +372,21 @@ def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn) -> Nee
     return actions.set_need(request.user, client, category=category, priority=payload.priority, details=payload.details)
 
 
+@router.delete(
+    "/clients/{client_id}/needs/{need_id}",
+    response={204: None, **WRITE_ERRORS},
+    tags=["needs"],
+    summary="Remove a need of the client",
+)
+def remove_need(request: HttpRequest, client_id: uuid.UUID, need_id: int) -> Status[None]:
+    client = get_client_for_user(request.user, client_id)
+    need = client.needs.select_related("client", "category").filter(pk=need_id).first()
+    if need is None:
+        raise Http404(_("This client has no need with this id."))
+    actions.remove_need(request.user, need)
+    return Status(204, None)
+
+
 @router.get("/clients/{client_id}/consents", response={200: list[ConsentOut], **READ_ERRORS}, tags=["consent"])
 def list_consents(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Consent]:
     client = get_client_for_user(request.user, client_id, action="consent.view")
@@ -373,6 +397,16 @@ def list_consents(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Consen
 def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> Status[Consent]:
     client = get_client_for_user(request.user, client_id)
     return Status(201, actions.record_consent(request.user, client, **payload.model_dump()))
+
+
+@router.get(
+    "/clients/{client_id}/consents/{consent_id}/evidence",
+    response={200: None, **READ_ERRORS},
+    tags=["consent"],
+    summary="The consent's evidence file (404 when none was uploaded)",
+)
+def consent_evidence(request: HttpRequest, client_id: uuid.UUID, consent_id: uuid.UUID) -> FileResponse:
+    return consent_evidence_response(request.user, client_id, consent_id)
 
 
 @router.get("/consents/{consent_id}", response={200: ConsentOut, **READ_ERRORS}, tags=["consent"])
@@ -555,3 +589,58 @@ def list_referable_organisations(request: HttpRequest, paging: Query[Paging]) ->
 )
 def list_prisons(request: HttpRequest) -> QuerySet[OrganisationPage]:
     return prisons_of(request.user)
+
+
+# Notifications ---------------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str = Field(description="The referral's step that raised it, e.g. accept.")
+    subject: str = Field(description="What happened, as the notifications page says it.")
+    referral_id: uuid.UUID
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_subject(notice: Notification) -> str:
+        return subject_for(notice)
+
+
+class NotificationPage(Schema):
+    count: Counted
+    count_capped: CountCapped
+    page: int
+    per_page: int
+    items: list[NotificationOut]
+
+
+class NotificationsReadIn(InputSchema):
+    notifications: list[RecordId] | None = Field(
+        None, max_length=MAX_PER_PAGE, description="Ids of your notifications to mark read; left out: all of them."
+    )
+
+
+class NotificationsMarkedRead(Schema):
+    count: int = Field(description="How many notifications were unread and are now read.")
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **READ_ERRORS},
+    tags=["notifications"],
+    summary="Your notifications about referrals, newest first, paged",
+)
+def list_notifications(request: HttpRequest, paging: Query[Paging]) -> dict:
+    notices = notifications_of(request.user).select_related("referral__service")
+    return page_of(request.user, "notification.list", notices, paging)
+
+
+@router.post(
+    "/notifications/read",
+    response={200: NotificationsMarkedRead, **WRITE_ERRORS},
+    tags=["notifications"],
+    summary="Mark your notifications read: those given, or all of them",
+)
+def read_notifications(request: HttpRequest, payload: NotificationsReadIn) -> dict[str, int]:
+    return {"count": actions.mark_notifications_read(request.user, payload.notifications)}
