@@ -60,9 +60,10 @@ from aftercare.models import (
 from aftercare.payloads import display_name, note_payload
 from aftercare.subject_access import subject_access_response
 from cso_directory.models import OrganisationPage
+from portal.foundation.idempotency import IdempotentInput
 from portal.foundation.validators import LARGEST_ID, InputSchema, RecordId
 from referrals.access import AnyUser, get_client_for_subject_access
-from referrals.api import need_of, page_of
+from referrals.api import need_of, page_of, written_once
 from referrals.forms import pathways
 from referrals.models import Client, Outcome
 from referrals.schemas import READ_ERRORS, CountCapped, Counted, Detail, FieldErrors, PageRef, Paging
@@ -105,7 +106,7 @@ class NotesAfter(InputSchema):
     )
 
 
-class HandoverIn(InputSchema):
+class HandoverIn(IdempotentInput):
     probation_office: RecordId = Field(description="Id of a probation office in the client's country.")
     release_date: datetime.date
     note: str = Field("", max_length=text_limit(SupervisionCase, "handover_note"))
@@ -161,18 +162,21 @@ def add_note(request: HttpRequest, client_id: uuid.UUID, payload: NoteIn) -> Sta
 
 @router.post(
     "/clients/{client_id}/handover",
-    response={201: CaseOut, **WRITE_ERRORS},
+    response={200: CaseOut, 201: CaseOut, **WRITE_ERRORS},
     summary="Hand the client over to a probation office: the supervision case opens on the release date",
 )
-def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn) -> Status[SupervisionCase]:
+def handover(request: HttpRequest, client_id: uuid.UUID, payload: HandoverIn) -> HttpResponse:
     client = get_client_to_hand_over(request.user, client_id)
     office = OrganisationPage.objects.live().filter(pk=payload.probation_office).first()
     if office is None:
         raise ValidationError({"probation_office": _("No organisation has this id.")})
-    case = hand_over(
-        request.user, client, probation_office=office, release_date=payload.release_date, note=payload.note
-    )
-    return Status(201, case)
+
+    def write() -> SupervisionCase:
+        return hand_over(
+            request.user, client, probation_office=office, release_date=payload.release_date, note=payload.note
+        )
+
+    return written_once(request, payload, CaseOut, 201, write)
 
 
 @router.get(
@@ -305,29 +309,29 @@ class SupervisionCaseOut(Schema):
     check_ins: list[CheckInOut] = Field(description="Oldest first.")
 
 
-class OfficerIn(InputSchema):
+class OfficerIn(IdempotentInput):
     officer: RecordId = Field(description="User id of a probation officer of the case's office.")
 
 
-class GoalIn(InputSchema):
+class GoalIn(IdempotentInput):
     pathway: str = Field(max_length=50, description="Code of the pathway, e.g. housing.")
     need_id: RecordId | None = Field(None, description="The client's need on that pathway the goal answers.")
     description: str = Field(max_length=text_limit(Goal, "description"))
     target_date: datetime.date | None = None
 
 
-class GoalReviewIn(InputSchema):
+class GoalReviewIn(IdempotentInput):
     status: GoalStatus
     achievement: Outcome | None = Field(None, description="Left out: not assessed yet.")
     note: str = Field("", max_length=text_limit(GoalReview, "note"))
 
 
-class CheckInIn(InputSchema):
+class CheckInIn(IdempotentInput):
     due_on: datetime.date
     note: str = Field("", max_length=text_limit(CheckIn, "note"))
 
 
-class CheckInOutcomeIn(InputSchema):
+class CheckInOutcomeIn(IdempotentInput):
     status: CheckInStatus = Field(
         description=f"One of {', '.join(value for value, _label in RECORDED_STATUSES)}; a missed one alerts "
         "the officer and the supervisors."
@@ -403,72 +407,89 @@ def get_case(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
     tags=["supervision"],
     summary="Assign the case's probation officer",
 )
-def set_officer(request: HttpRequest, case_id: uuid.UUID, payload: OfficerIn) -> dict[str, Any]:
+def set_officer(request: HttpRequest, case_id: uuid.UUID, payload: OfficerIn) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, write=True)
-    case = assign_officer(request.user, case, officer_of_office(case, payload.officer))
-    return case_out(request.user, case)
+
+    def write() -> dict[str, Any]:
+        return case_out(request.user, assign_officer(request.user, case, officer_of_office(case, payload.officer)))
+
+    return written_once(request, payload, SupervisionCaseOut, 200, write)
 
 
 @router.post(
     "/cases/{case_id}/goals",
-    response={201: GoalOut, **WRITE_ERRORS},
+    response={201: GoalOut, 200: GoalOut, **WRITE_ERRORS},
     tags=["supervision"],
-    summary="Add a goal to the plan",
+    summary="Add a goal to the plan (201), or repeat a request with the same idempotency key (200, nothing added)",
 )
-def create_goal(request: HttpRequest, case_id: uuid.UUID, payload: GoalIn) -> Status[Goal]:
+def create_goal(request: HttpRequest, case_id: uuid.UUID, payload: GoalIn) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, write=True)
-    goal = add_goal(
-        request.user,
-        case,
-        pathway=pathway_of_goal(payload.pathway),
-        need=need_of(case.client, payload.need_id),
-        description=payload.description,
-        target_date=payload.target_date,
-    )
-    return Status(201, goal)
+
+    def write() -> Goal:
+        return add_goal(
+            request.user,
+            case,
+            pathway=pathway_of_goal(payload.pathway),
+            need=need_of(case.client, payload.need_id),
+            description=payload.description,
+            target_date=payload.target_date,
+        )
+
+    return written_once(request, payload, GoalOut, 201, write)
 
 
 @router.post(
     "/cases/{case_id}/goals/{goal_id}/reviews",
-    response={201: GoalOut, **WRITE_ERRORS},
+    response={201: GoalOut, 200: GoalOut, **WRITE_ERRORS},
     tags=["supervision"],
     summary="Review a goal: its status and achievement now, with a note",
 )
-def create_goal_review(request: HttpRequest, case_id: uuid.UUID, goal_id: int, payload: GoalReviewIn) -> Status[Goal]:
+def create_goal_review(request: HttpRequest, case_id: uuid.UUID, goal_id: int, payload: GoalReviewIn) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, write=True)
     goal = get_object_or_404(case.goals.select_related("case", "pathway"), pk=goal_id)
-    goal = review_goal(
-        request.user, goal, status=payload.status, achievement=payload.achievement or "", note=payload.note
-    )
-    return Status(201, goal)
+
+    def write() -> Goal:
+        achievement = payload.achievement or ""
+        return review_goal(request.user, goal, status=payload.status, achievement=achievement, note=payload.note)
+
+    return written_once(request, payload, GoalOut, 201, write)
 
 
 @router.post(
     "/cases/{case_id}/check-ins",
-    response={201: CheckInOut, **WRITE_ERRORS},
+    response={201: CheckInOut, 200: CheckInOut, **WRITE_ERRORS},
     tags=["supervision"],
-    summary="Schedule a check-in",
+    summary="Schedule a check-in (201), or repeat a request with the same idempotency key (200, nothing added)",
 )
-def create_check_in(request: HttpRequest, case_id: uuid.UUID, payload: CheckInIn) -> Status[CheckIn]:
+def create_check_in(request: HttpRequest, case_id: uuid.UUID, payload: CheckInIn) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, write=True)
-    return Status(201, add_check_in(request.user, case, due_on=payload.due_on, note=payload.note))
+
+    def write() -> CheckIn:
+        return add_check_in(request.user, case, due_on=payload.due_on, note=payload.note)
+
+    return written_once(request, payload, CheckInOut, 201, write)
 
 
 @router.post(
     "/cases/{case_id}/check-ins/{check_in_id}/outcome",
     response={200: CheckInOut, **WRITE_ERRORS},
     tags=["supervision"],
-    summary="Record a scheduled check-in attended, missed or rescheduled (a recorded one answers 404)",
+    summary="Record a scheduled check-in attended, missed or rescheduled (a recorded one answers 404, "
+    "except to a retry with the same idempotency key)",
 )
 def set_check_in_outcome(
     request: HttpRequest, case_id: uuid.UUID, check_in_id: int, payload: CheckInOutcomeIn
-) -> CheckIn:
+) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, write=True)
-    scheduled = case.check_ins.select_related("case", "recorded_by").filter(status=CheckInStatus.SCHEDULED)
-    check_in = get_object_or_404(scheduled, pk=check_in_id)
-    return record_check_in(
-        request.user, check_in, status=payload.status, note=payload.note, rescheduled_to=payload.rescheduled_to
-    )
+
+    def write() -> CheckIn:
+        scheduled = case.check_ins.select_related("case", "recorded_by").filter(status=CheckInStatus.SCHEDULED)
+        check_in = get_object_or_404(scheduled, pk=check_in_id)
+        return record_check_in(
+            request.user, check_in, status=payload.status, note=payload.note, rescheduled_to=payload.rescheduled_to
+        )
+
+    return written_once(request, payload, CheckInOut, 200, write)
 
 
 # Alerts ----------------------------------------------------------------------------------------

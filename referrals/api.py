@@ -15,6 +15,14 @@ A referral may go only to a service of `GET /clients/{id}/referable-services`: a
 (another country's, a prison's or probation office's own) answers 404 with the reason, exactly
 like a service that does not exist, and the refused attempt is audited.
 
+Every write takes an optional `idempotency_key` (a fresh UUID per write) in its JSON body, for a
+client that retries after losing its connection (offline use in the field, synchronised on
+reconnect). A retry with the same key and the same request (path and body) answers what the first
+answered, 200 where it was 201, and writes nothing; the key sent with another operation or other
+input answers 409 with the reason. Keys are each user's own; of two simultaneous requests with one
+key, one writes and the other answers its result. Case notes keep their own keys per client, with
+the same behaviour. A DELETE takes none: repeated, it answers 404.
+
 Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
 one entry per problem in `detail` (a name with control or direction-changing characters, a text
 with NUL, an id beyond 2⁶³−1); 413 a request body over the limit; 400 refused by the portal's
@@ -23,6 +31,7 @@ saw it, the step is not allowed from its status, or a similar client is already 
 """
 
 import datetime
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -34,10 +43,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
+from portal.foundation.idempotency import IdempotentInput, KeyReused, answered_once
 from portal.foundation.listing import capped_count
 from portal.foundation.validators import InputSchema, RecordId
 from referrals import actions
@@ -150,6 +161,10 @@ def refused_as_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return error_response(request, 409, str(exc))
 
 
+def refused_as_key_reused(request: HttpRequest, exc: KeyReused) -> HttpResponse:
+    return error_response(request, 409, str(exc))
+
+
 def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, str(exc) or _("You are not permitted to do this."))
 
@@ -169,6 +184,7 @@ ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     HttpError: refused_by_ninja,
     PossibleDuplicates: refused_as_duplicate,
     Conflict: refused_as_conflict,
+    KeyReused: refused_as_key_reused,
     PermissionDenied: refused_as_forbidden,
     Http404: not_found,
     RequestDataTooBig: refused_as_too_large,
@@ -239,6 +255,31 @@ def need_of(client: Client, pk: int | None) -> Need | None:
     return need
 
 
+# Writes once per idempotency key ---------------------------------------------------------------
+
+
+def written_once(
+    request: HttpRequest, payload: IdempotentInput, schema: type[Schema], status: int, write: Callable[[], Any]
+) -> HttpResponse:
+    """`write()`'s result as `schema`, with `status`; a retry with the same idempotency key and the
+    same request (path and body) answers the first result and writes nothing."""
+    match = request.resolver_match
+    operation = f"{request.method} {match.route if match else request.path}"
+    request_input = {
+        "path": match.kwargs if match else {},
+        "body": payload.model_dump(mode="json", exclude={"idempotency_key"}),
+    }
+
+    def first() -> tuple[int, Any]:
+        result = write()
+        shown = result if isinstance(result, Schema) else schema.from_orm(result)
+        # As the API renders it, so that a retry's answer reads exactly like the first.
+        return status, json.loads(json.dumps(shown.model_dump(), cls=NinjaJSONEncoder))
+
+    answered, answer = answered_once(request.user, payload.idempotency_key, operation, request_input, first)
+    return JsonResponse(answer, status=answered, safe=False, content_type="application/json; charset=utf-8")
+
+
 # Listings --------------------------------------------------------------------------------------
 
 
@@ -302,17 +343,20 @@ def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[Cli
 
 @router.post(
     "/clients",
-    response={**WRITE_ERRORS, 201: ClientOut, 409: PossibleDuplicatesOut},
+    response={**WRITE_ERRORS, 200: ClientOut, 201: ClientOut, 409: PossibleDuplicatesOut},
     tags=["clients"],
     summary="Record a person preparing for release",
 )
-def create_client(request: HttpRequest, payload: ClientIn) -> Status[Client]:
+def create_client(request: HttpRequest, payload: ClientIn) -> HttpResponse:
     prison = get_prison_to_record_in(
         request.user, organisation_of_kind(payload.prison_id, OrganisationKind.PRISON, "prison_id")
     )
-    fields = client_fields(request.user, payload.model_dump(exclude={"prison_id", "confirmed_new"}))
-    client = actions.create_client(request.user, prison=prison, confirmed_new=payload.confirmed_new, **fields)
-    return Status(201, client)
+    fields = client_fields(request.user, payload.model_dump(exclude={"prison_id", "confirmed_new", "idempotency_key"}))
+
+    def write() -> Client:
+        return actions.create_client(request.user, prison=prison, confirmed_new=payload.confirmed_new, **fields)
+
+    return written_once(request, payload, ClientOut, 201, write)
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **READ_ERRORS}, tags=["clients"], summary="A client")
@@ -326,10 +370,12 @@ def get_client(request: HttpRequest, client_id: uuid.UUID) -> Client:
     tags=["clients"],
     summary="Change a client's record; only the fields sent change",
 )
-def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch) -> Client:
+def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
-    changes = client_fields(request.user, payload.model_dump(exclude_unset=True))
-    return actions.update_client(request.user, client, **changes)
+    changes = client_fields(request.user, payload.model_dump(exclude_unset=True, exclude={"idempotency_key"}))
+    return written_once(
+        request, payload, ClientOut, 200, lambda: actions.update_client(request.user, client, **changes)
+    )
 
 
 @router.get(
@@ -366,10 +412,16 @@ def list_needs(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Need]:
     tags=["needs"],
     summary="Record the need of a pathway, or change it",
 )
-def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn) -> Need:
+def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     category = pathway_by_code(payload.category)
-    return actions.set_need(request.user, client, category=category, priority=payload.priority, details=payload.details)
+
+    def write() -> Need:
+        return actions.set_need(
+            request.user, client, category=category, priority=payload.priority, details=payload.details
+        )
+
+    return written_once(request, payload, NeedOut, 200, write)
 
 
 @router.delete(
@@ -393,10 +445,15 @@ def list_consents(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Consen
     return client.consents.all()
 
 
-@router.post("/clients/{client_id}/consents", response={**WRITE_ERRORS, 201: ConsentOut}, tags=["consent"])
-def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> Status[Consent]:
+@router.post(
+    "/clients/{client_id}/consents", response={**WRITE_ERRORS, 200: ConsentOut, 201: ConsentOut}, tags=["consent"]
+)
+def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
-    return Status(201, actions.record_consent(request.user, client, **payload.model_dump()))
+    fields = payload.model_dump(exclude={"idempotency_key"})
+    return written_once(
+        request, payload, ConsentOut, 201, lambda: actions.record_consent(request.user, client, **fields)
+    )
 
 
 @router.get(
@@ -420,9 +477,13 @@ def get_consent(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
     tags=["consent"],
     summary="Withdraw consent: open referrals stop showing what it allowed",
 )
-def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn) -> Consent:
+def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn) -> HttpResponse:
     consent = get_consent_for_user(request.user, consent_id)
-    return actions.withdraw_consent(request.user, consent, withdrawn_on=payload.withdrawn_on)
+
+    def write() -> Consent:
+        return actions.withdraw_consent(request.user, consent, withdrawn_on=payload.withdrawn_on)
+
+    return written_once(request, payload, ConsentOut, 200, write)
 
 
 # Referrals -------------------------------------------------------------------------------------
@@ -441,14 +502,23 @@ def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[R
     return {**page, "items": referrals_out(request.user, page["items"])}
 
 
-@router.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
-def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[ReferralOut | ReceivedReferralOut]:
+@router.post(
+    "/referrals",
+    response={**WRITE_ERRORS, 200: ReferralOut, 201: ReferralOut},
+    tags=["referrals"],
+    summary="Draft a referral",
+)
+def create_referral(request: HttpRequest, payload: ReferralIn) -> HttpResponse:
     client = get_client_for_user(request.user, payload.client_id)
     service = get_referable_service(request.user, client, payload.service_id)
     need = need_of(client, payload.need_id)
-    with refusal_audited(request.user, "referral.create", client):
-        referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)
-    return Status(201, referral_out(request.user, referral))
+
+    def write() -> ReferralOut | ReceivedReferralOut:
+        with refusal_audited(request.user, "referral.create", client):
+            referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)
+        return referral_out(request.user, referral)
+
+    return written_once(request, payload, ReferralOut, 201, write)
 
 
 @router.get(
@@ -467,16 +537,18 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> ReferralOut | 
     tags=["referrals"],
     summary=f"Take a step: {', '.join(PEOPLES_VERBS)}",
 )
-def transition_referral(
-    request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn
-) -> ReferralOut | ReceivedReferralOut:
+def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     given = {name: getattr(payload, name) or "" for name in VERBS[payload.action].fields}
-    with refusal_audited(request.user, f"referral.{payload.action}", referral):
-        referral = actions.take_referral_step(
-            request.user, referral, payload.action, expected_version=payload.expected_version, **given
-        )
-    return referral_out(request.user, referral)
+
+    def write() -> ReferralOut | ReceivedReferralOut:
+        with refusal_audited(request.user, f"referral.{payload.action}", referral):
+            stepped = actions.take_referral_step(
+                request.user, referral, payload.action, expected_version=payload.expected_version, **given
+            )
+        return referral_out(request.user, stepped)
+
+    return written_once(request, payload, ReferralOut, 200, write)
 
 
 def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPage | None:
