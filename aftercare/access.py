@@ -8,10 +8,19 @@ the author made visible to the whole team; everyone sees their own organisation'
 import uuid
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from aftercare.models import Alert, CaseNote, NoteVisibility, SupervisionCase
+from aftercare.models import (
+    Alert,
+    CaseNote,
+    CheckIn,
+    CheckInStatus,
+    Goal,
+    NoteVisibility,
+    SupervisionCase,
+    overdue_goals,
+)
 from cso_directory.models import OrganisationPage
 from portal.foundation.audit import record_event
 from portal.foundation.roles import Role
@@ -61,6 +70,29 @@ def notes_visible_to(user: AnyUser) -> QuerySet[CaseNote]:
 
 def cases_visible_to(user: AnyUser) -> QuerySet[SupervisionCase]:
     return SupervisionCase.objects.filter(client__in=visible_client_ids(user))
+
+
+def annotated_caseload(user: AnyUser) -> QuerySet[SupervisionCase]:
+    """The user's cases with what the caseload shows and filters on, in one query per page."""
+    scheduled = CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.SCHEDULED).order_by("due_on")
+    return (
+        cases_visible_to(user)
+        .select_related("client", "probation_office", "officer")
+        .annotate(
+            has_overdue_goals=Exists(Goal.objects.filter(overdue_goals(), case=OuterRef("pk"))),
+            has_missed_check_ins=Exists(CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.MISSED)),
+            next_check_in=Subquery(scheduled.values("due_on")[:1]),
+        )
+        .order_by("-opened_on", "client__reference")
+    )
+
+
+def caseload_counts(cases: QuerySet[SupervisionCase]) -> dict:
+    return cases.aggregate(
+        total=Count("pk"),
+        with_overdue_goals=Count("pk", filter=Q(has_overdue_goals=True)),
+        with_missed_check_ins=Count("pk", filter=Q(has_missed_check_ins=True)),
+    )
 
 
 def alerts_of(user: AnyUser) -> QuerySet[Alert]:

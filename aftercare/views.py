@@ -14,7 +14,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftercare.access import (
     alerts_of,
-    cases_visible_to,
+    annotated_caseload,
+    caseload_counts,
     get_case_for_user,
     get_client_to_hand_over,
     get_client_to_write_notes,
@@ -54,7 +55,7 @@ from aftercare.forms import (
     HandoverForm,
     RecordCheckInForm,
 )
-from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, SupervisionCase, overdue_goals
+from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, SupervisionCase
 from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
 from cso_directory.reference_data import pathway_in_active_language
@@ -62,7 +63,7 @@ from portal.foundation.audit import record_event, refused_writes_audited
 from portal.foundation.forms import carried_out
 from portal.foundation.listing import paginate, paginate_bounded, query_without_page
 from portal.foundation.validators import record_ids
-from referrals.access import AnyUser, clients_visible_to, get_client_for_subject_access
+from referrals.access import clients_visible_to, get_client_for_subject_access
 from referrals.forms import pathways
 from referrals.models import Client, Priority, ReferralStatus
 
@@ -303,29 +304,6 @@ def check_in_record(request: HttpRequest, pk: uuid.UUID, check_in_id: int) -> Ht
 
 
 # Caseload --------------------------------------------------------------------------------------
-
-
-def annotated_caseload(user: AnyUser) -> QuerySet[SupervisionCase]:
-    """The user's cases with what the caseload shows and filters on, in one query per page."""
-    scheduled = CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.SCHEDULED).order_by("due_on")
-    return (
-        cases_visible_to(user)
-        .select_related("client", "probation_office", "officer")
-        .annotate(
-            has_overdue_goals=Exists(Goal.objects.filter(overdue_goals(), case=OuterRef("pk"))),
-            has_missed_check_ins=Exists(CheckIn.objects.filter(case=OuterRef("pk"), status=CheckInStatus.MISSED)),
-            next_check_in=Subquery(scheduled.values("due_on")[:1]),
-        )
-        .order_by("-opened_on", "client__reference")
-    )
-
-
-def caseload_counts(cases: QuerySet[SupervisionCase]) -> dict:
-    return cases.aggregate(
-        total=Count("pk"),
-        with_overdue_goals=Count("pk", filter=Q(has_overdue_goals=True)),
-        with_missed_check_ins=Count("pk", filter=Q(has_missed_check_ins=True)),
-    )
 
 
 @login_required

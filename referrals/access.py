@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,6 +207,18 @@ def get_consent_for_user(user: AnyUser, pk: uuid.UUID | str, *, action: str = "c
         raise deny(user, "referrals.consent", pk)
     record_event(user, action, consent)
     return consent
+
+
+def consent_evidence_response(user: AnyUser, pk: uuid.UUID | str, consent_id: uuid.UUID) -> FileResponse:
+    """The evidence file of one of the client's consents, from private storage, to those who see the
+    client only (audited); 404 when the consent has no file."""
+    client = get_client_for_user(user, pk, action="consent.evidence.view")
+    consent = client.consents.exclude(evidence="").filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    extension = consent.evidence.name.rsplit(".", 1)[-1]
+    filename = f"consent-{client.reference}.{extension}"
+    return FileResponse(consent.evidence.open("rb"), as_attachment=True, filename=filename)
 
 
 def notifications_of(user: AnyUser) -> QuerySet[Notification]:

@@ -15,6 +15,14 @@ A referral may go only to a service of `GET /clients/{id}/referable-services`: a
 (another country's, a prison's or probation office's own) answers 404 with the reason, exactly
 like a service that does not exist, and the refused attempt is audited.
 
+Every write takes an optional `idempotency_key` (a fresh UUID per write) in its JSON body, for a
+client that retries after losing its connection (offline use in the field, synchronised on
+reconnect). A retry with the same key and the same request (path and body) answers what the first
+answered, 200 where it was 201, and writes nothing; the key sent with another operation or other
+input answers 409 with the reason. Keys are each user's own; of two simultaneous requests with one
+key, one writes and the other answers its result. Case notes keep their own keys per client, with
+the same behaviour. A DELETE takes none: repeated, it answers 404.
+
 Answers other than success: 401 not signed in; 404 not found or not yours; 422 malformed input,
 one entry per problem in `detail` (a name with control or direction-changing characters, a text
 with NUL, an id beyond 2⁶³−1); 413 a request body over the limit; 400 refused by the portal's
@@ -22,6 +30,8 @@ rules, with `errors` per field; 403 not permitted; 409 conflict: the referral ch
 saw it, the step is not allowed from its status, or a similar client is already recorded.
 """
 
+import datetime
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -29,26 +39,31 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
 from portal.foundation.audit import record_event
+from portal.foundation.idempotency import IdempotentInput, KeyReused, answered_once
 from portal.foundation.listing import capped_count
+from portal.foundation.validators import InputSchema, RecordId
 from referrals import actions
 from referrals.access import (
     AnyUser,
     access_log_of,
     clients_visible_to,
+    consent_evidence_response,
     get_client_for_user,
     get_client_to_oversee,
     get_consent_for_user,
     get_prison_to_record_in,
     get_referable_service,
     get_referral_for_user,
+    notifications_of,
     prisons_of,
     referable_organisations_for,
     referable_services_for,
@@ -63,13 +78,16 @@ from referrals.models import (
     Client,
     Consent,
     Need,
+    Notification,
     Referral,
     ReferralEvent,
     ReferralStatus,
     Side,
     overdue,
 )
+from referrals.notifications import subject_for
 from referrals.schemas import (
+    MAX_PER_PAGE,
     READ_ERRORS,
     WRITE_ERRORS,
     AccessLogFilters,
@@ -83,6 +101,8 @@ from referrals.schemas import (
     ConsentIn,
     ConsentOut,
     ConsentWithdrawIn,
+    CountCapped,
+    Counted,
     NeedIn,
     NeedOut,
     OrganisationOut,
@@ -141,6 +161,10 @@ def refused_as_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return error_response(request, 409, str(exc))
 
 
+def refused_as_key_reused(request: HttpRequest, exc: KeyReused) -> HttpResponse:
+    return error_response(request, 409, str(exc))
+
+
 def refused_as_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, str(exc) or _("You are not permitted to do this."))
 
@@ -160,6 +184,7 @@ ERROR_HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     HttpError: refused_by_ninja,
     PossibleDuplicates: refused_as_duplicate,
     Conflict: refused_as_conflict,
+    KeyReused: refused_as_key_reused,
     PermissionDenied: refused_as_forbidden,
     Http404: not_found,
     RequestDataTooBig: refused_as_too_large,
@@ -230,14 +255,39 @@ def need_of(client: Client, pk: int | None) -> Need | None:
     return need
 
 
+# Writes once per idempotency key ---------------------------------------------------------------
+
+
+def written_once(
+    request: HttpRequest, payload: IdempotentInput, schema: type[Schema], status: int, write: Callable[[], Any]
+) -> HttpResponse:
+    """`write()`'s result as `schema`, with `status`; a retry with the same idempotency key and the
+    same request (path and body) answers the first result and writes nothing."""
+    match = request.resolver_match
+    operation = f"{request.method} {match.route if match else request.path}"
+    request_input = {
+        "path": match.kwargs if match else {},
+        "body": payload.model_dump(mode="json", exclude={"idempotency_key"}),
+    }
+
+    def first() -> tuple[int, Any]:
+        result = write()
+        shown = result if isinstance(result, Schema) else schema.from_orm(result)
+        # As the API renders it, so that a retry's answer reads exactly like the first.
+        return status, json.loads(json.dumps(shown.model_dump(), cls=NinjaJSONEncoder))
+
+    answered, answer = answered_once(request.user, payload.idempotency_key, operation, request_input, first)
+    return JsonResponse(answer, status=answered, safe=False, content_type="application/json; charset=utf-8")
+
+
 # Listings --------------------------------------------------------------------------------------
 
 
-def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging) -> dict:
-    """One page of a listing; the records shown are audited as one read."""
+def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging, *, listing: str = "*") -> dict:
+    """One page of a listing; the records shown are audited as one read (of `listing`, as its page audits it)."""
     start = (paging.page - 1) * paging.per_page
     items = list(queryset[start : start + paging.per_page])
-    record_event(user, action, (queryset.model._meta.label_lower, "*"), ids=[str(item.pk) for item in items])
+    record_event(user, action, (queryset.model._meta.label_lower, listing), ids=[str(item.pk) for item in items])
     count, capped = capped_count(queryset)
     return {
         "count": count,
@@ -293,17 +343,20 @@ def list_clients(request: HttpRequest, paging: Query[Paging], filters: Query[Cli
 
 @router.post(
     "/clients",
-    response={**WRITE_ERRORS, 201: ClientOut, 409: PossibleDuplicatesOut},
+    response={**WRITE_ERRORS, 200: ClientOut, 201: ClientOut, 409: PossibleDuplicatesOut},
     tags=["clients"],
     summary="Record a person preparing for release",
 )
-def create_client(request: HttpRequest, payload: ClientIn) -> Status[Client]:
+def create_client(request: HttpRequest, payload: ClientIn) -> HttpResponse:
     prison = get_prison_to_record_in(
         request.user, organisation_of_kind(payload.prison_id, OrganisationKind.PRISON, "prison_id")
     )
-    fields = client_fields(request.user, payload.model_dump(exclude={"prison_id", "confirmed_new"}))
-    client = actions.create_client(request.user, prison=prison, confirmed_new=payload.confirmed_new, **fields)
-    return Status(201, client)
+    fields = client_fields(request.user, payload.model_dump(exclude={"prison_id", "confirmed_new", "idempotency_key"}))
+
+    def write() -> Client:
+        return actions.create_client(request.user, prison=prison, confirmed_new=payload.confirmed_new, **fields)
+
+    return written_once(request, payload, ClientOut, 201, write)
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **READ_ERRORS}, tags=["clients"], summary="A client")
@@ -317,10 +370,12 @@ def get_client(request: HttpRequest, client_id: uuid.UUID) -> Client:
     tags=["clients"],
     summary="Change a client's record; only the fields sent change",
 )
-def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch) -> Client:
+def update_client(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
-    changes = client_fields(request.user, payload.model_dump(exclude_unset=True))
-    return actions.update_client(request.user, client, **changes)
+    changes = client_fields(request.user, payload.model_dump(exclude_unset=True, exclude={"idempotency_key"}))
+    return written_once(
+        request, payload, ClientOut, 200, lambda: actions.update_client(request.user, client, **changes)
+    )
 
 
 @router.get(
@@ -357,10 +412,31 @@ def list_needs(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Need]:
     tags=["needs"],
     summary="Record the need of a pathway, or change it",
 )
-def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn) -> Need:
+def set_need(request: HttpRequest, client_id: uuid.UUID, payload: NeedIn) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     category = pathway_by_code(payload.category)
-    return actions.set_need(request.user, client, category=category, priority=payload.priority, details=payload.details)
+
+    def write() -> Need:
+        return actions.set_need(
+            request.user, client, category=category, priority=payload.priority, details=payload.details
+        )
+
+    return written_once(request, payload, NeedOut, 200, write)
+
+
+@router.delete(
+    "/clients/{client_id}/needs/{need_id}",
+    response={204: None, **WRITE_ERRORS},
+    tags=["needs"],
+    summary="Remove a need of the client",
+)
+def remove_need(request: HttpRequest, client_id: uuid.UUID, need_id: int) -> Status[None]:
+    client = get_client_for_user(request.user, client_id)
+    need = client.needs.select_related("client", "category").filter(pk=need_id).first()
+    if need is None:
+        raise Http404(_("This client has no need with this id."))
+    actions.remove_need(request.user, need)
+    return Status(204, None)
 
 
 @router.get("/clients/{client_id}/consents", response={200: list[ConsentOut], **READ_ERRORS}, tags=["consent"])
@@ -369,10 +445,25 @@ def list_consents(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Consen
     return client.consents.all()
 
 
-@router.post("/clients/{client_id}/consents", response={**WRITE_ERRORS, 201: ConsentOut}, tags=["consent"])
-def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> Status[Consent]:
+@router.post(
+    "/clients/{client_id}/consents", response={**WRITE_ERRORS, 200: ConsentOut, 201: ConsentOut}, tags=["consent"]
+)
+def record_consent(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
-    return Status(201, actions.record_consent(request.user, client, **payload.model_dump()))
+    fields = payload.model_dump(exclude={"idempotency_key"})
+    return written_once(
+        request, payload, ConsentOut, 201, lambda: actions.record_consent(request.user, client, **fields)
+    )
+
+
+@router.get(
+    "/clients/{client_id}/consents/{consent_id}/evidence",
+    response={200: None, **READ_ERRORS},
+    tags=["consent"],
+    summary="The consent's evidence file (404 when none was uploaded)",
+)
+def consent_evidence(request: HttpRequest, client_id: uuid.UUID, consent_id: uuid.UUID) -> FileResponse:
+    return consent_evidence_response(request.user, client_id, consent_id)
 
 
 @router.get("/consents/{consent_id}", response={200: ConsentOut, **READ_ERRORS}, tags=["consent"])
@@ -386,9 +477,13 @@ def get_consent(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
     tags=["consent"],
     summary="Withdraw consent: open referrals stop showing what it allowed",
 )
-def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn) -> Consent:
+def withdraw_consent(request: HttpRequest, consent_id: uuid.UUID, payload: ConsentWithdrawIn) -> HttpResponse:
     consent = get_consent_for_user(request.user, consent_id)
-    return actions.withdraw_consent(request.user, consent, withdrawn_on=payload.withdrawn_on)
+
+    def write() -> Consent:
+        return actions.withdraw_consent(request.user, consent, withdrawn_on=payload.withdrawn_on)
+
+    return written_once(request, payload, ConsentOut, 200, write)
 
 
 # Referrals -------------------------------------------------------------------------------------
@@ -407,14 +502,23 @@ def list_referrals(request: HttpRequest, paging: Query[Paging], filters: Query[R
     return {**page, "items": referrals_out(request.user, page["items"])}
 
 
-@router.post("/referrals", response={**WRITE_ERRORS, 201: ReferralOut}, tags=["referrals"], summary="Draft a referral")
-def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[ReferralOut | ReceivedReferralOut]:
+@router.post(
+    "/referrals",
+    response={**WRITE_ERRORS, 200: ReferralOut, 201: ReferralOut},
+    tags=["referrals"],
+    summary="Draft a referral",
+)
+def create_referral(request: HttpRequest, payload: ReferralIn) -> HttpResponse:
     client = get_client_for_user(request.user, payload.client_id)
     service = get_referable_service(request.user, client, payload.service_id)
     need = need_of(client, payload.need_id)
-    with refusal_audited(request.user, "referral.create", client):
-        referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)
-    return Status(201, referral_out(request.user, referral))
+
+    def write() -> ReferralOut | ReceivedReferralOut:
+        with refusal_audited(request.user, "referral.create", client):
+            referral = actions.create_referral(request.user, client, service, need=need, note=payload.note)
+        return referral_out(request.user, referral)
+
+    return written_once(request, payload, ReferralOut, 201, write)
 
 
 @router.get(
@@ -433,16 +537,18 @@ def get_referral(request: HttpRequest, referral_id: uuid.UUID) -> ReferralOut | 
     tags=["referrals"],
     summary=f"Take a step: {', '.join(PEOPLES_VERBS)}",
 )
-def transition_referral(
-    request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn
-) -> ReferralOut | ReceivedReferralOut:
+def transition_referral(request: HttpRequest, referral_id: uuid.UUID, payload: TransitionIn) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     given = {name: getattr(payload, name) or "" for name in VERBS[payload.action].fields}
-    with refusal_audited(request.user, f"referral.{payload.action}", referral):
-        referral = actions.take_referral_step(
-            request.user, referral, payload.action, expected_version=payload.expected_version, **given
-        )
-    return referral_out(request.user, referral)
+
+    def write() -> ReferralOut | ReceivedReferralOut:
+        with refusal_audited(request.user, f"referral.{payload.action}", referral):
+            stepped = actions.take_referral_step(
+                request.user, referral, payload.action, expected_version=payload.expected_version, **given
+            )
+        return referral_out(request.user, stepped)
+
+    return written_once(request, payload, ReferralOut, 200, write)
 
 
 def acting_organisation(referral: Referral, acting_side: str) -> OrganisationPage | None:
@@ -555,3 +661,58 @@ def list_referable_organisations(request: HttpRequest, paging: Query[Paging]) ->
 )
 def list_prisons(request: HttpRequest) -> QuerySet[OrganisationPage]:
     return prisons_of(request.user)
+
+
+# Notifications ---------------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str = Field(description="The referral's step that raised it, e.g. accept.")
+    subject: str = Field(description="What happened, as the notifications page says it.")
+    referral_id: uuid.UUID
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_subject(notice: Notification) -> str:
+        return subject_for(notice)
+
+
+class NotificationPage(Schema):
+    count: Counted
+    count_capped: CountCapped
+    page: int
+    per_page: int
+    items: list[NotificationOut]
+
+
+class NotificationsReadIn(InputSchema):
+    notifications: list[RecordId] | None = Field(
+        None, max_length=MAX_PER_PAGE, description="Ids of your notifications to mark read; left out: all of them."
+    )
+
+
+class NotificationsMarkedRead(Schema):
+    count: int = Field(description="How many notifications were unread and are now read.")
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **READ_ERRORS},
+    tags=["notifications"],
+    summary="Your notifications about referrals, newest first, paged",
+)
+def list_notifications(request: HttpRequest, paging: Query[Paging]) -> dict:
+    notices = notifications_of(request.user).select_related("referral__service")
+    return page_of(request.user, "notification.list", notices, paging)
+
+
+@router.post(
+    "/notifications/read",
+    response={200: NotificationsMarkedRead, **WRITE_ERRORS},
+    tags=["notifications"],
+    summary="Mark your notifications read: those given, or all of them",
+)
+def read_notifications(request: HttpRequest, payload: NotificationsReadIn) -> dict[str, int]:
+    return {"count": actions.mark_notifications_read(request.user, payload.notifications)}

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import AliasChoices, model_validator
 
 from cso_directory.models import OrganisationKind
+from portal.foundation.idempotency import IdempotentInput
 from portal.foundation.listing import COUNT_CAP
 from portal.foundation.validators import LARGEST_ID, InputSchema, Name, RecordId
 from referrals.models import (
@@ -123,7 +124,7 @@ class ReferralFilters(InputSchema):
 # Clients ---------------------------------------------------------------------------------------
 
 
-class ClientIn(InputSchema):
+class ClientIn(IdempotentInput):
     prison_id: RecordId = Field(description="Page id of the prison holding the person.")
     first_name: Name = Field(min_length=1, max_length=100)
     last_name: Name = Field(min_length=1, max_length=100)
@@ -142,7 +143,7 @@ class ClientIn(InputSchema):
 CLEARABLE_CLIENT_FIELDS = {"expected_release_date", "region_of_return", "mother_id"}
 
 
-class ClientPatch(InputSchema):
+class ClientPatch(IdempotentInput):
     """Only the fields sent are changed; `null` clears a field that may be empty (and only those)."""
 
     first_name: Name | None = Field(None, min_length=1, max_length=100)
@@ -210,7 +211,7 @@ class ClientPage(Schema):
 # Needs and consent -----------------------------------------------------------------------------
 
 
-class NeedIn(InputSchema):
+class NeedIn(IdempotentInput):
     category: str = Field(description="Code of the pathway, e.g. housing.")
     priority: Priority = Priority.MEDIUM
     details: str = Field("", max_length=text_limit(Need, "details"))
@@ -232,7 +233,7 @@ class NeedOut(Schema):
         return str(need.category)
 
 
-class ConsentIn(InputSchema):
+class ConsentIn(IdempotentInput):
     share_basic_profile: bool = True
     share_contact_route: bool = False
     share_needs_details: bool = False
@@ -255,14 +256,14 @@ class ConsentOut(Schema):
     recorded_at: datetime.datetime
 
 
-class ConsentWithdrawIn(InputSchema):
+class ConsentWithdrawIn(IdempotentInput):
     withdrawn_on: datetime.date | None = Field(None, description="Today when left out.")
 
 
 # Referrals -------------------------------------------------------------------------------------
 
 
-class ReferralIn(InputSchema):
+class ReferralIn(IdempotentInput):
     client_id: uuid.UUID
     service_id: RecordId = Field(description="Page id of the service in the directory.")
     need_id: RecordId | None = None
@@ -276,7 +277,7 @@ else:
     TransitionAction = Literal[PEOPLES_VERBS]
 
 
-class TransitionIn(InputSchema):
+class TransitionIn(IdempotentInput):
     action: TransitionAction
     expected_version: RecordId | None = Field(
         None, description="The version you saw; if the referral changed since, the answer is 409."

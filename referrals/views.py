@@ -37,6 +37,7 @@ from referrals.access import (
     clients_coordinated_by,
     clients_overseen_by,
     clients_visible_to,
+    consent_evidence_response,
     get_client_for_user,
     get_client_to_oversee,
     get_referable_service,
@@ -319,14 +320,7 @@ def consent_withdraw(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID)
 @never_cache
 @require_GET
 def consent_evidence(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID) -> FileResponse:
-    """The evidence file, from private storage, to those who see the client only."""
-    client = get_client_for_user(request.user, pk, action="consent.evidence.view")
-    consent = client.consents.exclude(evidence="").filter(pk=consent_id).first()
-    if consent is None:
-        raise Http404
-    extension = consent.evidence.name.rsplit(".", 1)[-1]
-    filename = f"consent-{client.reference}.{extension}"
-    return FileResponse(consent.evidence.open("rb"), as_attachment=True, filename=filename)
+    return consent_evidence_response(request.user, pk, consent_id)
 
 
 # Referring -------------------------------------------------------------------------------------

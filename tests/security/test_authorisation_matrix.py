@@ -240,6 +240,20 @@ API: dict[str, dict[str, int | str]] = {
     "reporting_api_overview": api_for(("coordinator",)),
     "reporting_api_overview_referrals": api_for(("coordinator",)),
     "reporting_api_overview_organisations": api_for(("coordinator",)),
+    # The supervision side, as its pages: probation staff change a case the holding prison reads.
+    "referrals_api_remove_need": api_for(REFERRERS, 204),
+    "referrals_api_consent_evidence": api_for(REFERRERS),
+    "referrals_api_list_notifications": api_rule(default=200),
+    "referrals_api_read_notifications": api_rule(default=200),
+    "aftercare_api_list_caseload": api_rule(default=200),
+    "aftercare_api_get_case": api_for(REFERRERS),
+    "aftercare_api_set_officer": api_for(PROBATION, social_worker=403),
+    "aftercare_api_create_goal": api_for(PROBATION, 201, social_worker=403),
+    "aftercare_api_create_goal_review": api_for(PROBATION, 201, social_worker=403),
+    "aftercare_api_create_check_in": api_for(PROBATION, 201, social_worker=403),
+    "aftercare_api_set_check_in_outcome": api_for(PROBATION, social_worker=403),
+    "aftercare_api_list_alerts": api_rule(default=200),
+    "aftercare_api_read_alerts": api_rule(default=200),
     "cso_directory_hsds_api_get_service_at_location": public(404),  # the cast's service has no location
     "cso_directory_hsds_api_*": public(),
 }
@@ -265,6 +279,14 @@ def bodies(cast: Cast) -> dict[str, dict[str, Any]]:
         "referrals_api_transition_referral": {"action": "start"},
         "aftercare_api_add_note": {"body": "Phoned; all well."},
         "aftercare_api_handover": {"probation_office": cast.probation_office.pk, "release_date": today},
+        "referrals_api_remove_need": {},
+        "referrals_api_read_notifications": {},
+        "aftercare_api_set_officer": {"officer": cast.officer.pk},
+        "aftercare_api_create_goal": {"pathway": "education", "description": "Finish the course"},
+        "aftercare_api_create_goal_review": {"status": "in_progress"},
+        "aftercare_api_create_check_in": {"due_on": today},
+        "aftercare_api_set_check_in_outcome": {"status": "attended"},
+        "aftercare_api_read_alerts": {},
     }
 
 

@@ -1,0 +1,72 @@
+"""Idempotency keys for the staff API's writes, one mechanism for every write.
+
+A client that may lose its connection (a caseworker in the field, offline until it syncs) sends
+each write with a fresh key and sends the same key again when retrying. The first request with a
+key runs the write and stores what it answered, keyed by (user, key), in the same transaction; a
+retry with that key and the same request answers the stored answer (200 where the first was 201)
+and writes nothing. The key sent with another operation or other input is refused (409) with the
+reason. Two simultaneous requests with one key insert the same unique row: the second waits for
+the first to commit and then answers its result.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from ninja import Field
+
+from portal.foundation.models import IdempotentRequest
+from portal.foundation.validators import InputSchema
+
+Answer = tuple[int, Any]
+
+
+class IdempotentInput(InputSchema):
+    """The input of a write that takes an idempotency key."""
+
+    idempotency_key: uuid.UUID | None = Field(
+        None, description="A fresh UUID per write; send the same one again when retrying, and nothing is written twice."
+    )
+
+
+class KeyReused(Exception):
+    """The idempotency key was already used for another request."""
+
+
+def fingerprint(request_input: Any) -> str:
+    return hashlib.sha256(json.dumps(request_input, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def answered_once(
+    user: Any, key: uuid.UUID | None, operation: str, request_input: Any, write: Callable[[], Answer]
+) -> Answer:
+    """`write()`'s (status, answer), or, for a retry of the same request with the same key, the first answer."""
+    if key is None or not isinstance(user, User):
+        return write()
+    signature = fingerprint(request_input)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = IdempotentRequest.objects.create(
+                    user=user, key=key, operation=operation, fingerprint=signature, status=0, answer=None
+                )
+        except IntegrityError:
+            return earlier_answer(user, key, operation, signature)
+        status, answer = write()
+        stored.status, stored.answer = status, answer
+        stored.save(update_fields=["status", "answer"])
+        return status, answer
+
+
+def earlier_answer(user: User, key: uuid.UUID, operation: str, signature: str) -> Answer:
+    earlier = IdempotentRequest.objects.get(user=user, key=key)
+    if earlier.operation != operation:
+        raise KeyReused(_("This idempotency key was already used for another operation."))
+    if earlier.fingerprint != signature:
+        raise KeyReused(_("This idempotency key was already used with other input."))
+    return (200 if earlier.status == 201 else earlier.status), earlier.answer
