@@ -149,7 +149,7 @@ def publish_child(parent: Page, page: Page) -> Page:
     page.live = False
     with index_updates_deferred():
         parent.add_child(instance=page)
-        revision = page.save_revision()
+        revision = page.save_revision(clean=False)  # adding it validated the page as it stands
     revision.publish()
     return page
 
