@@ -55,6 +55,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     shared_casts.SHARED.release()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database: pytest tears the session's fixtures
+    down in the reverse order, so the server and its connections stop before the database is dropped,
+    whichever test asks for them first."""
+    return live_server
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     """Shared casts are built before pytest-django opens the test's own transaction (tests/shared_casts.py)."""
