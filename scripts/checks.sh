@@ -15,6 +15,6 @@ step python manage.py makemigrations --check --dry-run
 step bandit -c pyproject.toml -r . -q --severity-level high
 # Our own rules only (.semgrep/), offline: no registry, no metrics, no version check.
 SEMGREP_ENABLE_VERSION_CHECK=0 step semgrep scan --metrics=off --disable-version-check --config .semgrep/ --error --quiet .
-# In parallel processes, each running whole modules (tests/conftest.py), each on
-# a PostgreSQL database and a Redis database of its own (portal/settings.py).
-step pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
+# In parallel processes, each running whole modules in the order tests/conftest.py deals them, each
+# on a PostgreSQL database and a Redis database of its own (portal/settings.py).
+step pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile --no-loadscope-reorder

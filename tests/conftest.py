@@ -55,6 +55,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     shared_casts.SHARED.release()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database: pytest tears the session's fixtures
+    down in the reverse order, so the server and its connections stop before the database is dropped,
+    whichever test asks for them first."""
+    return live_server
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     """Shared casts are built before pytest-django opens the test's own transaction (tests/shared_casts.py)."""
@@ -65,15 +73,34 @@ def pytest_fixture_setup(fixturedef, request):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run the browser tests last, after pytest-django has put the database tests in order.
+    """Each module's tests together, its browser tests last, after pytest-django has put the database
+    tests in order; the modules with browser tests first.
 
     While a browser runs, Playwright's sync API keeps its event loop marked as running in the main
     thread: a test then would see an async context, where pytest-asyncio cannot start its own loop
     and async_to_sync and the ORM refuse. The browser lives as long as its module's browser tests
-    (below), which this sort keeps together, so no other test runs beside it. The sort is stable:
-    under pytest-xdist's `--dist loadfile` each module runs whole on one worker, in this order.
+    (below), which this sort keeps together at the module's end, so no other test runs beside it.
+
+    Under pytest-xdist (`--dist loadfile --no-loadscope-reorder`, scripts/checks.sh) each module runs
+    whole on one worker, and the modules are dealt out in this order. A browser module has few tests
+    but is among the longest (Chromium, real page loads); dealt last, as xdist's own order (most
+    tests first) does, it kept one worker busy while the other had finished. First come the modules
+    with the most browser tests, then the others with the most tests; the short ones even out the end.
     """
-    items.sort(key=lambda item: bool(BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ()))))
+    modules: dict[str, list] = {}
+    for item in items:
+        modules.setdefault(module_of(item), []).append(item)
+    browser_tests = {module: sum(map(is_browser_test, tests)) for module, tests in modules.items()}
+    order = sorted(modules, key=lambda module: (-browser_tests[module], -len(modules[module])))
+    items[:] = [item for module in order for item in sorted(modules[module], key=is_browser_test)]
+
+
+def module_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def is_browser_test(item: pytest.Item) -> bool:
+    return bool(BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="module")
