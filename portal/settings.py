@@ -330,6 +330,9 @@ REFERRAL_RESPONSE_WORKING_DAYS: dict[str, int] = {}
 # `manage.py apply_retention` erases them after that.
 RETENTION_YEARS_AFTER_CLOSE = env_years_by_country("RETENTION_YEARS_AFTER_CLOSE")
 RETENTION_YEARS_DEFAULT = env_int("RETENTION_YEARS_DEFAULT", 5)
+# Days an API write's answer is kept for retries with its idempotency key (portal.foundation.idempotency);
+# `manage.py apply_retention` deletes older ones: they hold what the write returned, names among it.
+IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 7)
 
 # Sessions end after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after
 # signing in whatever happens (accounts.sessions); the cookie lives no longer than the latter.

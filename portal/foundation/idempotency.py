@@ -6,15 +6,18 @@ key runs the write and stores what it answered, keyed by (user, key), in the sam
 retry with that key and the same request answers the stored answer (200 where the first was 201)
 and writes nothing. The key sent with another operation or other input is refused (409) with the
 reason. Two simultaneous requests with one key insert the same unique row: the second waits for
-the first to commit and then answers its result.
+the first to commit and then answers its result. An answer is kept IDEMPOTENCY_KEY_DAYS, then
+`forget_old_answers` (run by `manage.py apply_retention`) deletes it.
 """
 
+import datetime
 import hashlib
 import json
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -70,3 +73,10 @@ def earlier_answer(user: User, key: uuid.UUID, operation: str, signature: str) -
     if earlier.fingerprint != signature:
         raise KeyReused(_("This idempotency key was already used with other input."))
     return (200 if earlier.status == 201 else earlier.status), earlier.answer
+
+
+def forget_old_answers(now: datetime.datetime) -> int:
+    """Delete the answers stored longer ago than IDEMPOTENCY_KEY_DAYS; returns how many."""
+    cutoff = now - datetime.timedelta(days=settings.IDEMPOTENCY_KEY_DAYS)
+    deleted, _by_model = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -3,6 +3,7 @@ longer ago than their country keeps records, keeping only what the indicators co
 
 import datetime
 import io
+import uuid
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from aftercare.actions import add_case_note, add_goal
 from aftercare.models import CaseNote, Goal, SupervisionCase
-from portal.foundation.models import AuditEvent
+from portal.foundation.models import AuditEvent, IdempotentRequest
 from referrals.actions import create_referral, record_consent, send_referral, set_need, take_referral_step
 from referrals.models import Client, Consent, Need, Priority, Referral, ReferralEvent, ReferralStatus
 from tests.aftercare.supervision_cast import build_cast, open_case
@@ -156,3 +157,23 @@ def test_a_dry_run_lists_who_would_be_erased_and_changes_nothing(cast, storage, 
     assert CaseNote.objects.filter(client=client).exists()
     assert storage.exists(Consent.objects.get(client=client).evidence.name)
     assert not AuditEvent.objects.filter(action="client.erase").exists()
+
+
+def test_answers_kept_for_idempotency_keys_are_deleted_once_past_their_days(cast, apply_retention, settings):
+    settings.IDEMPOTENCY_KEY_DAYS = 7
+    answer = {"id": "c0ffee", "first_name": NAME}
+
+    def stored(days_ago: int) -> IdempotentRequest:
+        kept = IdempotentRequest.objects.create(
+            user=cast.officer, key=uuid.uuid4(), operation="POST /clients", fingerprint="f", status=201, answer=answer
+        )
+        IdempotentRequest.objects.filter(pk=kept.pk).update(created_at=timezone.now() - datetime.timedelta(days_ago))
+        return kept
+
+    old, recent = stored(days_ago=8), stored(days_ago=6)
+
+    output = apply_retention()
+
+    assert not IdempotentRequest.objects.filter(pk=old.pk).exists()
+    assert IdempotentRequest.objects.filter(pk=recent.pk).exists()
+    assert "Deleted 1 answers kept for idempotency keys." in output
