@@ -16,6 +16,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -59,7 +60,7 @@ from aftercare.models import (
 )
 from aftercare.payloads import display_name, note_payload
 from aftercare.subject_access import subject_access_response
-from cso_directory.models import OrganisationPage
+from cso_directory.models import OrganisationPage, TaxonomyTerm
 from portal.foundation.idempotency import IdempotentInput
 from portal.foundation.validators import LARGEST_ID, InputSchema, RecordId
 from referrals.access import AnyUser, get_client_for_subject_access
@@ -197,7 +198,7 @@ class PersonRef(Schema):
     name: str
 
 
-def person_ref(user) -> dict[str, Any] | None:
+def person_ref(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": display_name(user)} if user is not None else None
 
 
@@ -358,14 +359,14 @@ def case_out(user: AnyUser, case: SupervisionCase) -> dict[str, Any]:
     }
 
 
-def officer_of_office(case: SupervisionCase, pk: int):
+def officer_of_office(case: SupervisionCase, pk: int) -> User:
     officer = officers_of([case.probation_office_id]).filter(pk=pk).first()
     if officer is None:
         raise ValidationError({"officer": _("Choose a probation officer of this office.")})
     return officer
 
 
-def pathway_of_goal(code: str):
+def pathway_of_goal(code: str) -> TaxonomyTerm:
     pathway = pathways().filter(code=code).first()
     if pathway is None:
         raise ValidationError({"pathway": _("No pathway has the code “%(code)s”.") % {"code": code}})

@@ -10,7 +10,8 @@ from aftercare.models import CaseNote
 from portal.foundation.formats import local_datetime
 from tests.aftercare.live_servers import asgi_servers
 from tests.aftercare.notes_cast import build_team
-from tests.aftercare.test_notes_browser import NOON, WAIT_MS, elsewhere, note_at_noon, open_notes
+from tests.aftercare.test_notes_browser import NOON, WAIT_MS, note_at_noon, open_notes
+from tests.threads import in_another_thread
 
 # The server is another process: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,5 +29,5 @@ def test_a_notes_time_is_in_the_servers_format_for_the_pages_language_loaded_and
             expect(page.locator("html")).to_have_attribute("lang", language)
             expect(page.locator(f"#note-{team.team_note.pk} [data-slot=created_at]")).to_have_text(expected)
 
-            note = elsewhere(note_at_noon, team.officer, team.client, f"Arrived live ({language})")
+            note = in_another_thread(note_at_noon, team.officer, team.client, f"Arrived live ({language})")
             expect(page.locator(f"#note-{note.pk} [data-slot=created_at]")).to_have_text(expected, timeout=WAIT_MS)

@@ -168,7 +168,7 @@ ADMIN: dict[str, dict[str, int | str]] = {
     "members:*": admin(302, coordinator=200),  # the country's members: coordinators only
     "wagtailadmin_error_test": admin(500),  # Wagtail's deliberate error page (/admin/failwhale/)
     "wagtailadmin_logout": admin(405),  # sign-out is a POST
-    "wagtailadmin_login": public(),
+    "admin/login/": public(302),  # to the portal's sign-in: Wagtail's own form (wagtailadmin_login) is unreachable
     "wagtailadmin_password_reset*": public(404),  # closed: one reset flow for everyone, /accounts/password_reset/
     "wagtailadmin_javascript_catalog": public(),
     "wagtailadmin_sprite": public(),  # the icons
@@ -180,6 +180,7 @@ ADMIN: dict[str, dict[str, int | str]] = {
     "wagtailadmin_explore_root": admin(302),
     "wagtailadmin_*": admin(200),
     "wagtaildocs*": admin(302),
+    "wagtailimages:add": admin(200),  # logos: both may upload images
     "wagtailimages:add_multiple": admin(200),  # logos: both may upload images
     "wagtailimages*": admin(302),
     "wagtailembeds*": admin(302),
@@ -377,7 +378,9 @@ ALL_ROUTES = list(walk(urls.urlpatterns))
 PAGE_ROUTES = [
     route for route in ALL_ROUTES if not route.template.startswith("admin/") and route.template not in OPERATION_PATHS
 ]
-ADMIN_ROUTES = [route for route in ALL_ROUTES if route.template.startswith("admin/")]
+# Wagtail's sign-in, whose path the portal's redirect to its own sign-in answers (portal/wiring/urls.py).
+SHADOWED = {"wagtailadmin_login"}
+ADMIN_ROUTES = [route for route in ALL_ROUTES if route.template.startswith("admin/") and route.name not in SHADOWED]
 # The sample of the admin every role asks: the routes without parameters (every listing and
 # form of the admin's menu); all the others are asked by the anonymous user.
 ADMIN_SAMPLE = [route for route in ADMIN_ROUTES if not PARAMETER.search(route.template)]
