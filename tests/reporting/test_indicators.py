@@ -132,3 +132,13 @@ def test_the_category_narrows_release_readiness_supervision_and_check_ins(cast):
     assert values(report.tables["supervision"], "total") == (1, 1, 0, 0, 2, 2)
     assert values(report.tables["check_ins"], "attended") == (2, 0, 0, 0, 2, 2)
     assert values(report.tables["check_ins"], "missed") == (1, 0, 0, 0, 1, 1)
+
+
+@pytest.mark.parametrize(("user", "queries"), [("coordinator", 10), ("caseworker", 4)])
+def test_the_report_counts_the_referrals_in_one_pass(cast, django_assert_num_queries, user, queries):
+    """The tables of referrals (by status, by decline reason, per month, by pathway and outcome) add up the
+    counts of one grouped query; the answers, goals, release, aftercare and network tables take one query
+    each, the names of the pathways one."""
+    scope = scope_of(getattr(cast, user))
+    with django_assert_num_queries(queries):
+        build_report(scope, PERIOD)
