@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -115,6 +115,7 @@ PEOPLE_COLUMNS = (
 )
 SEX_KEYS = (Sex.FEMALE.value, Sex.MALE.value)
 AGE_KEYS = tuple(key for key, _label in AgeBand.choices)
+COLUMN_KEYS = tuple(column.key for column in PEOPLE_COLUMNS)
 
 
 def column_q(key: str, client: str, criteria: Criteria) -> Q:
@@ -188,7 +189,7 @@ def tally(
     """{row: {column: count}}: the counts of the `entries` (of `grouped_counts`) kept by `where`, added up by `key`."""
     counts: dict[str, dict[str, int]] = {}
     for entry in filter(where, entries):
-        cells = counts.setdefault(key(entry), dict.fromkeys((column.key for column in PEOPLE_COLUMNS), 0))
+        cells = counts.setdefault(key(entry), dict.fromkeys(COLUMN_KEYS, 0))
         for column in cells:
             cells[column] += entry[column]
     return counts
@@ -247,8 +248,10 @@ def outcome_rows(pathways: list[tuple[str, Label]]) -> list[tuple[str, Label]]:
 
 def referral_counts(referrals: QuerySet, criteria: Criteria) -> list[dict]:
     """The referrals counted per status, decline reason, month, pathway and outcome together, in one pass over
-    them: the tables of referrals add these counts up. A few hundred groups at most, however many referrals."""
-    keyed = referrals.annotate(month=TruncMonth("sent_at"), pathway=F("need__category__code"))
+    them: the tables of referrals add these counts up. A few hundred groups at most, however many referrals:
+    the pathway is only told apart for the completed referrals, whose outcomes are counted by pathway."""
+    pathway = Case(When(status=ReferralStatus.COMPLETED, then=F("need__category__code")))
+    keyed = referrals.annotate(month=TruncMonth("sent_at"), pathway=pathway)
     return grouped_counts(keyed, ("status", "decline_reason", "month", "pathway", "outcome"), "client__", criteria)
 
 
