@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from referrals.models import Referral
 from reporting.access import scope_of
 from reporting.indicators import Criteria, build_report
 from tests.factories import pathway
@@ -142,3 +143,20 @@ def test_the_report_counts_the_referrals_in_one_pass(cast, django_assert_num_que
     scope = scope_of(getattr(cast, user))
     with django_assert_num_queries(queries):
         build_report(scope, PERIOD)
+
+
+def test_the_period_runs_from_midnight_of_its_first_day_to_the_end_of_its_last(cast):
+    """The period's bounds are instants (midnight in the portal's time zone), so that PostgreSQL can estimate
+    and index them: a referral sent at the first midnight or the last instant counts, at the next midnight not."""
+    first, last, after = Referral.objects.filter(client__country="KZ").exclude(sent_at=None).order_by("pk")[:3]
+    utc = datetime.UTC
+    for referral, sent_at in (
+        (first, datetime.datetime(2026, 1, 1, tzinfo=utc)),
+        (last, datetime.datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=utc)),
+        (after, datetime.datetime(2026, 4, 1, tzinfo=utc)),
+    ):
+        Referral.objects.filter(pk=referral.pk).update(sent_at=sent_at)
+    report = build_report(scope_of(cast.coordinator), PERIOD)
+    assert report.tables["referrals"].cell("total", "total").value == 10
+    trend = report.tables["trend"]
+    assert [trend.cell(month, "total").value for month in ("2026-01", "2026-02", "2026-03")] == [1, 8, 1]
