@@ -451,8 +451,12 @@ class Referral(models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        # The inbox's counts by status read this index alone.
-        indexes = [models.Index(fields=["receiving_organisation", "status"], name="referral_receiver_status")]
+        indexes = [
+            # The inbox's counts by status read this index alone.
+            models.Index(fields=["receiving_organisation", "status"], name="referral_receiver_status"),
+            # The dashboards' period (reporting.indicators.referrals_in_period) reads a range of it.
+            models.Index(fields=["sent_at"], name="referral_sent_at"),
+        ]
         permissions = [("override_consent", _("Can send a referral without consent, giving a reason"))]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ Nobody sees a person: figures are counts, rates and times, suppressed when small
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from aftercare.models import CheckIn, Goal, SupervisionCase
@@ -20,7 +20,7 @@ from cso_directory.models import OrganisationPage, ServicePage, TaxonomyTerm
 from portal.foundation.countries import Country
 from portal.foundation.roles import Role
 from referrals.access import AnyUser, countries_coordinated_by, organisations_where
-from referrals.models import CASE_TEAM_STATUSES, Client, Need, Priority, Referral, ReferralEvent, ReferralStatus
+from referrals.models import CASE_TEAM_STATUSES, Need, Priority, Referral, ReferralEvent, ReferralStatus
 
 CSO_ROLES = (Role.CSO_CASEWORKER, Role.CSO_EDITOR)
 
@@ -103,14 +103,10 @@ def referrals_in(scope: Scope) -> QuerySet[Referral]:
     return referrals
 
 
-def answers_in(scope: Scope) -> QuerySet[ReferralEvent]:
-    """The answers (accepted or declined) to the scope's referrals: one per answered referral."""
-    return ReferralEvent.objects.filter(verb__in=("accept", "decline"), referral__in=referrals_in(scope).values("pk"))
-
-
-def clients_where(q: Q) -> QuerySet:
-    """The ids of the clients matching `q` (region, sex, age band), as a subquery: never read, only counted."""
-    return Client.objects.filter(q).values("pk")
+def answers_to(referrals: QuerySet[Referral]) -> QuerySet[ReferralEvent]:
+    """The answers (accepted or declined) to `referrals` (some of a scope's, from `referrals_in`):
+    one per answered referral."""
+    return ReferralEvent.objects.filter(verb__in=("accept", "decline"), referral__in=referrals.values("pk"))
 
 
 def with_readiness(cases: QuerySet[SupervisionCase], category: TaxonomyTerm | None = None) -> QuerySet[SupervisionCase]:

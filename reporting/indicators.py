@@ -1,7 +1,9 @@
 """The indicators of the network, each one aggregation query, disaggregated by sex and by age band.
 
 Every table is computed in the database: a `values(row).annotate(Count(filter=...))` or an
-`aggregate(...)` per table, so the number of queries is fixed whatever the data. Columns are
+`aggregate(...)` per table, so the number of queries is fixed whatever the data; the four tables of
+referrals (by status, by decline reason, per month, by pathway and outcome) add up the counts of one
+such query, grouped by all four at once, so the period's referrals are read once for them. Columns are
 the sexes and the age bands (age at the end of the period, so a person is in one band for the
 whole report), and the total. Times from sending to the answer are percentiles computed by the
 database: PostgreSQL's `percentile_cont`, and on SQLite (the demo) an aggregate function of the
@@ -17,8 +19,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, CharField, Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, TruncMonth
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +115,7 @@ PEOPLE_COLUMNS = (
 )
 SEX_KEYS = (Sex.FEMALE.value, Sex.MALE.value)
 AGE_KEYS = tuple(key for key, _label in AgeBand.choices)
+COLUMN_KEYS = tuple(column.key for column in PEOPLE_COLUMNS)
 
 
 def column_q(key: str, client: str, criteria: Criteria) -> Q:
@@ -170,9 +174,25 @@ def people_table(key: str, title: Label, row_label: Label, rows, counts: dict, t
 
 def counts_by(queryset: QuerySet, row: str, client: str, criteria: Criteria) -> dict[str, dict[str, int]]:
     """{row value: {column: count}} in one grouped query."""
+    return tally(grouped_counts(queryset, (row,), client, criteria), lambda entry: str(entry[row]))
+
+
+def grouped_counts(queryset: QuerySet, rows: tuple[str, ...], client: str, criteria: Criteria) -> list[dict]:
+    """The counts of each column per combination of the `rows` values, in one grouped query."""
     columns = {column.key: Count("pk", filter=column_q(column.key, client, criteria)) for column in PEOPLE_COLUMNS}
-    grouped = queryset.order_by().values(row).annotate(**columns)
-    return {str(entry[row]): {key: entry[key] for key in columns} for entry in grouped}
+    return list(queryset.order_by().values(*rows).annotate(**columns))
+
+
+def tally(
+    entries: list[dict], key: Callable[[dict], str], where: Callable[[dict], bool] = lambda entry: True
+) -> dict[str, dict[str, int]]:
+    """{row: {column: count}}: the counts of the `entries` (of `grouped_counts`) kept by `where`, added up by `key`."""
+    counts: dict[str, dict[str, int]] = {}
+    for entry in filter(where, entries):
+        cells = counts.setdefault(key(entry), dict.fromkeys(COLUMN_KEYS, 0))
+        for column in cells:
+            cells[column] += entry[column]
+    return counts
 
 
 class Percentile(Aggregate):
@@ -226,26 +246,35 @@ def outcome_rows(pathways: list[tuple[str, Label]]) -> list[tuple[str, Label]]:
     ]
 
 
-def referrals_table(referrals: QuerySet, criteria: Criteria) -> Table:
+def referral_counts(referrals: QuerySet, criteria: Criteria) -> list[dict]:
+    """The referrals counted per status, decline reason, month, pathway and outcome together, in one pass over
+    them: the tables of referrals add these counts up. A few hundred groups at most, however many referrals:
+    the pathway is only told apart for the completed referrals, whose outcomes are counted by pathway."""
+    pathway = Case(When(status=ReferralStatus.COMPLETED, then=F("need__category__code")))
+    keyed = referrals.annotate(month=TruncMonth("sent_at"), pathway=pathway)
+    return grouped_counts(keyed, ("status", "decline_reason", "month", "pathway", "outcome"), "client__", criteria)
+
+
+def referrals_table(counted: list[dict]) -> Table:
     statuses = [(status, label) for status, label in ReferralStatus.choices if status != ReferralStatus.DRAFT]
-    counts = counts_by(referrals, "status", "client__", criteria)
+    counts = tally(counted, lambda entry: entry["status"])
     return people_table(
         "referrals", _("Referrals by status"), _("Status"), statuses, counts, total_row=_("Referrals made")
     )
 
 
-def decline_reasons_table(referrals: QuerySet, criteria: Criteria) -> Table:
-    declined = referrals.filter(status=ReferralStatus.DECLINED)
-    counts = counts_by(declined, "decline_reason", "client__", criteria)
+def decline_reasons_table(counted: list[dict]) -> Table:
+    counts = tally(
+        counted, lambda entry: entry["decline_reason"], lambda entry: entry["status"] == ReferralStatus.DECLINED
+    )
     return people_table(
         "decline_reasons", _("Declined referrals by reason"), _("Reason"), DeclineReason.choices, counts, None
     )
 
 
-def trend_table(referrals: QuerySet, criteria: Criteria) -> Table:
+def trend_table(counted: list[dict], criteria: Criteria) -> Table:
     months = criteria.months()
-    counts = counts_by(referrals.annotate(month=TruncMonth("sent_at")), "month", "client__", criteria)
-    counts = {key[:7]: value for key, value in counts.items()}  # the month's first day or midnight, by database
+    counts = tally(counted, lambda entry: str(entry["month"])[:7])  # the month's first day or midnight, by database
     rows = [(month.isoformat()[:7], month.isoformat()[:7]) for month in months]
     return people_table("trend", _("Referrals made per month"), _("Month"), rows, counts, None)
 
@@ -278,10 +307,12 @@ def answers_table(answers: QuerySet, criteria: Criteria) -> Table:
     return table
 
 
-def referral_outcomes_table(referrals: QuerySet, criteria: Criteria, pathways) -> Table:
-    completed = referrals.filter(status=ReferralStatus.COMPLETED).exclude(outcome="")
-    keyed = completed.annotate(pathway_outcome=pathway_outcome_key("need__category__code", "outcome"))
-    counts = counts_by(keyed, "pathway_outcome", "client__", criteria)
+def referral_outcomes_table(counted: list[dict], pathways) -> Table:
+    counts = tally(
+        counted,
+        lambda entry: f"{entry['pathway'] or ''}:{entry['outcome']}",
+        lambda entry: entry["status"] == ReferralStatus.COMPLETED and entry["outcome"] != "",
+    )
     return people_table(
         "referral_outcomes",
         _("Outcomes of completed referrals by pathway"),
@@ -472,14 +503,15 @@ class Report:
 def build_report(scope: Scope, criteria: Criteria) -> Report:
     """Every table the scope may see, computed and suppressed together."""
     referrals = referrals_in_period(scope, criteria)
-    answers = access.answers_in(scope).filter(referral__in=referrals.values("pk"))
+    answers = access.answers_to(referrals)
+    counted = referral_counts(referrals, criteria)
     pathways = pathway_rows()
     builders: dict[str, Callable[[], Table]] = {
-        "referrals": lambda: referrals_table(referrals, criteria),
-        "decline_reasons": lambda: decline_reasons_table(referrals, criteria),
+        "referrals": lambda: referrals_table(counted),
+        "decline_reasons": lambda: decline_reasons_table(counted),
         "answers": lambda: answers_table(answers, criteria),
-        "trend": lambda: trend_table(referrals, criteria),
-        "referral_outcomes": lambda: referral_outcomes_table(referrals, criteria, pathways),
+        "trend": lambda: trend_table(counted, criteria),
+        "referral_outcomes": lambda: referral_outcomes_table(counted, pathways),
         "goals": lambda: goals_table(goals_in_period(scope, criteria), criteria, pathways),
         "release": lambda: release_table(scope, criteria),
         "supervision": lambda: supervision_table(scope, criteria),
@@ -496,11 +528,17 @@ def build_report(scope: Scope, criteria: Criteria) -> Report:
 
 def referrals_in_period(scope: Scope, criteria: Criteria) -> QuerySet[Referral]:
     referrals = access.referrals_in(scope).filter(
-        sent_at__date__range=(criteria.start, criteria.end), client__in=access.clients_where(people_q(criteria, ""))
+        people_q(criteria, "client__"), sent_at__gte=start_of(criteria.start), sent_at__lt=start_of(criteria.end + DAY)
     )
     if criteria.category is not None:
         referrals = referrals.filter(need__category=criteria.category)
     return referrals
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the current time zone: a bound the database compares `sent_at` with
+    as it is, so that the planner estimates the period's rows from its statistics (`sent_at__date` could not)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def goals_in_period(scope: Scope, criteria: Criteria) -> QuerySet:

@@ -55,7 +55,7 @@ def dashboard(request, group: str):
         {
             "group": group,
             "title": GROUP_TITLES[group],
-            "groups": [(key, GROUP_TITLES[key]) for key in access.scope_of(request.user).groups],
+            "groups": [(key, GROUP_TITLES[key]) for key in filters.scope.groups],
             "filters": filters,
             "applied": filters.described() if report else [],
             "tables": [(table, charts.bar_chart(table), shown_rows(table)) for table in tables],

@@ -236,6 +236,16 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(cast, django_asse
         assert http.get(path).status_code == 200
 
 
+def test_a_dashboard_asks_the_users_scope_once_and_counts_the_referrals_in_one_pass(cast, django_assert_num_queries):
+    """19: the session and the user, the user's scope (asked once: 2), the report (10, as in test_indicators)
+    and what the filters and the page show."""
+    http = browser(cast.coordinator)
+    path = f"/reporting/dashboards/referrals/?{PERIOD}"
+    http.get(path)  # the caches
+    with django_assert_num_queries(19):
+        assert http.get(path).status_code == 200
+
+
 def test_the_category_filter_says_what_it_narrows_on_the_dashboard(cast):
     text = page_text(browser(cast.coordinator).get(f"/reporting/dashboards/release/?{PERIOD}"))
 

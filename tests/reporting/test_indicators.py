@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from referrals.models import Referral
 from reporting.access import scope_of
 from reporting.indicators import Criteria, build_report
 from tests.factories import pathway
@@ -132,3 +133,30 @@ def test_the_category_narrows_release_readiness_supervision_and_check_ins(cast):
     assert values(report.tables["supervision"], "total") == (1, 1, 0, 0, 2, 2)
     assert values(report.tables["check_ins"], "attended") == (2, 0, 0, 0, 2, 2)
     assert values(report.tables["check_ins"], "missed") == (1, 0, 0, 0, 1, 1)
+
+
+@pytest.mark.parametrize(("user", "queries"), [("coordinator", 10), ("caseworker", 4)])
+def test_the_report_counts_the_referrals_in_one_pass(cast, django_assert_num_queries, user, queries):
+    """The tables of referrals (by status, by decline reason, per month, by pathway and outcome) add up the
+    counts of one grouped query; the answers, goals, release, aftercare and network tables take one query
+    each, the names of the pathways one."""
+    scope = scope_of(getattr(cast, user))
+    with django_assert_num_queries(queries):
+        build_report(scope, PERIOD)
+
+
+def test_the_period_runs_from_midnight_of_its_first_day_to_the_end_of_its_last(cast):
+    """The period's bounds are instants (midnight in the portal's time zone), so that PostgreSQL can estimate
+    and index them: a referral sent at the first midnight or the last instant counts, at the next midnight not."""
+    first, last, after = Referral.objects.filter(client__country="KZ").exclude(sent_at=None).order_by("pk")[:3]
+    utc = datetime.UTC
+    for referral, sent_at in (
+        (first, datetime.datetime(2026, 1, 1, tzinfo=utc)),
+        (last, datetime.datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=utc)),
+        (after, datetime.datetime(2026, 4, 1, tzinfo=utc)),
+    ):
+        Referral.objects.filter(pk=referral.pk).update(sent_at=sent_at)
+    report = build_report(scope_of(cast.coordinator), PERIOD)
+    assert report.tables["referrals"].cell("total", "total").value == 10
+    trend = report.tables["trend"]
+    assert [trend.cell(month, "total").value for month in ("2026-01", "2026-02", "2026-03")] == [1, 8, 1]
