@@ -436,16 +436,19 @@ def erase_client(client: Client) -> Client:
     client.needs.all().delete()
     CheckIn.objects.filter(case__client=client).update(note="")
     SupervisionCase.objects.filter(client=client).update(handover_summary={}, handover_note="")
-    Client.objects.filter(pk=client.pk).update(
-        first_name="",
-        last_name="",
-        other_names="",
-        name_key="",
-        name_search="",
-        contact_route="",
-        risk_notes="",
-        birth_date=datetime.date(client.birth_date.year, 1, 1),
-    )
+    erased = {
+        "first_name": "",
+        "last_name": "",
+        "other_names": "",
+        "name_key": "",
+        "name_search": "",
+        "contact_route": "",
+        "risk_notes": "",
+        "birth_date": datetime.date(client.birth_date.year, 1, 1),
+    }
+    for name, value in erased.items():
+        setattr(client, name, value)
+    client.save(update_fields=list(erased))
     record_event(None, "client.erase", client, country=client.country, retention_years=retention_years(client.country))
     transaction.on_commit(lambda: delete_private_files(evidence))
     return client

@@ -6,7 +6,9 @@ Runs, as the bench's national coordinator of Iraq (bench-coordinator, made by be
 and with the dashboards' default filters, what the views run: the report behind every dashboard
 (`reporting.indicators.build_report`: one report serves each of the five groups and the API) and the
 overview (`reporting.overview.overview_of`). Prints each query's time (the best of `--rounds`) and the
-EXPLAIN (ANALYZE, BUFFERS) of the slowest `--explain` queries. Not part of `make test`.
+EXPLAIN (ANALYZE, BUFFERS) of the slowest `--explain` queries, then the time of two dashboard pages
+through Django's test client (in-process, no HTTP): built afresh (the casework's generation moved on
+first) and read from the report cache. Not part of `make test`.
 """
 
 import argparse
@@ -23,11 +25,14 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 
+from portal.foundation import caching  # noqa: E402
 from reporting import access  # noqa: E402
 from reporting.filters import ReportFilter  # noqa: E402
 from reporting.indicators import build_report  # noqa: E402
 from reporting.overview import overview_of  # noqa: E402
+from reporting.report_cache import GENERATION  # noqa: E402
 
 COORDINATOR = "bench-coordinator"
 COUNTRY = "IQ"
@@ -84,6 +89,26 @@ def report(name: str, queries, explained: int) -> None:
     print()
 
 
+def page_times(user, rounds: int) -> None:
+    """Best and median milliseconds of dashboard pages, built afresh and from the cache."""
+    http = Client()
+    http.force_login(user)
+    print("## pages (best / median of the rounds, ms)\n")
+    for group in ("referrals", "network"):
+        path = f"/reporting/dashboards/{group}/"
+        for label, before in (("built afresh", lambda: caching.move_on(GENERATION)), ("from the cache", None)):
+            times = []
+            for _ in range(rounds):
+                if before:
+                    before()
+                started = time.perf_counter()
+                assert http.get(path).status_code == 200  # noqa: S101 - a bench script
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            print(f"{path} {label}: {times[0]:.0f} / {times[len(times) // 2]:.0f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--explain", type=int, default=3, help="how many of the slowest queries to explain")
@@ -92,6 +117,7 @@ def main() -> None:
     user = get_user_model().objects.get(username=COORDINATOR)
     report("dashboards (build_report)", best_of(arguments.rounds, lambda: report_of(user)), arguments.explain)
     report(f"overview ({COUNTRY})", best_of(arguments.rounds, lambda: overview_of(user, COUNTRY)), arguments.explain)
+    page_times(user, arguments.rounds)
 
 
 if __name__ == "__main__":

@@ -13,36 +13,27 @@ import re
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-VERSION_KEY = "directory:version"
+from portal.foundation import caching
+
+GENERATION = "directory"
+KIND = "directory:page"
 LIFETIME_SECONDS = 600  # a safety net: every change that shows in the directory invalidates at once
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def directory_changed(**kwargs) -> None:
-    """Forget every cached directory page: now, and again when the change commits, so that a page
-    rendered in between from the old data is not kept."""
-    bump_version()
-    transaction.on_commit(bump_version)
-
-
-def bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+    """Forget every cached directory page (a signal receiver too)."""
+    caching.changed(GENERATION)
 
 
 def page_key(request: HttpRequest) -> str:
-    version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"directory:page:{version}:{get_language()}:{path}"
+    return f"{get_language()}:{path}"
 
 
 def cacheable(request: HttpRequest) -> bool:
@@ -53,18 +44,22 @@ def served_from_cache(request: HttpRequest, render: Callable[[], HttpResponse]) 
     """The anonymous visitor's page from the cache, rendering and storing it the first time."""
     if not cacheable(request):
         return render()
-    key = page_key(request)
-    stored = cache.get(key)
-    if stored is None:
+    rendered: list[HttpResponse] = []
+
+    def stored_page() -> dict | None:
         response = render()
         if hasattr(response, "render"):
             response.render()
+        rendered.append(response)
         if response.status_code != 200:
-            return response
-        stored = {
+            return None
+        return {
             "content": CSRF_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\2", response.content),
             "type": response["Content-Type"],
         }
-        cache.set(key, stored, LIFETIME_SECONDS)
-    content = stored["content"].replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-    return HttpResponse(content, content_type=stored["type"])
+
+    page = caching.stored(KIND, [GENERATION], page_key(request), stored_page, LIFETIME_SECONDS)
+    if page is None:
+        return rendered[0]
+    content = page["content"].replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(content, content_type=page["type"])

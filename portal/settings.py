@@ -146,7 +146,15 @@ if REDIS_URL and PORTAL_ENV == "test" and (xdist_worker := os.environ.get("PYTES
     REDIS_URL = urlparse(REDIS_URL)._replace(path=f"/{int(xdist_worker.removeprefix('gw')) + 1}").geturl()
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache only saves work (portal/foundation/caching.py): while Redis is down or does not answer
+    # (for these seconds per call), pages are built without it.
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.foundation.caching.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -20,10 +20,11 @@ from ninja import Field, Query, Router, Schema
 from referrals.schemas import READ_ERRORS, Paging
 from reporting import access
 from reporting.filters import ReportFilter
-from reporting.indicators import Table, build_report
+from reporting.indicators import Table
 from reporting.overview import days_overdue, get_country_for_coordinator, overview_of, record_referral_list
 from reporting.overview_filters import organisation_filter, referral_filter
 from reporting.presentation import shown_value
+from reporting.report_cache import report_for
 from reporting.suppression import RULE
 
 router = Router(tags=["reporting"])
@@ -92,7 +93,7 @@ def report(request: HttpRequest, group: str, query: Query[ReportQuery]):
     if not filters.is_valid():
         raise ValidationError(filters.form.errors.as_data())
     criteria, country = filters.criteria()
-    built = build_report(scope.narrowed_to(country), criteria)
+    built = report_for(scope.narrowed_to(country), criteria)
     return {
         "group": group,
         "filters": dict(filters.described()),

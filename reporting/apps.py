@@ -13,7 +13,10 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from reporting.report_cache import connect_signals
+
         connection_created.connect(add_percentile_to_sqlite)
+        connect_signals()
 
 
 class SQLitePercentile:

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from reporting import access, charts, exports
+from reporting import access, charts, exports, report_cache
 from reporting.filters import ReportFilter
-from reporting.indicators import Table, build_report
+from reporting.indicators import Table
 from reporting.presentation import shown_cell
 from reporting.suppression import RULE
 
@@ -35,7 +35,7 @@ def report_for(request, group: str):
         filters = ReportFilter({}, scope)
         filters.is_valid()
     criteria, country = filters.criteria()
-    return build_report(scope.narrowed_to(country), criteria), filters
+    return report_cache.report_for(scope.narrowed_to(country), criteria), filters
 
 
 @login_required

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from cso_directory.actions import set_service_capacity
-from cso_directory.directory_cache import TOKEN_PLACEHOLDER, page_key
+from cso_directory.directory_cache import GENERATION, KIND, TOKEN_PLACEHOLDER, page_key
 from cso_directory.models import ServicePage
+from portal.foundation.caching import entry_key
 from tests.cso_directory.admin_cast import build_cast
 from tests.factories import make_service
 from tests.shared_casts import shared_fixture
@@ -33,7 +34,7 @@ def directory(http: HttpClient, query: str = "", **headers) -> str:
 
 def stored_page(query: str = "", language: str = "en") -> dict | None:
     with translation.override(language):
-        return cache.get(page_key(RequestFactory().get(f"/directory/{query}")))
+        return cache.get(entry_key(KIND, [GENERATION], page_key(RequestFactory().get(f"/directory/{query}"))))
 
 
 def test_an_anonymous_visitor_gets_the_page_from_the_cache_per_query_and_language(cast):

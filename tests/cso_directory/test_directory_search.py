@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cso_directory.actions import add_membership
-from cso_directory.directory_cache import bump_version
+from cso_directory.directory_cache import directory_changed
 from cso_directory.models import ServicePage
 from cso_directory.search import matching_services
 from portal.foundation.roles import Role
@@ -351,7 +351,7 @@ def test_keyword_search_runs_in_a_fixed_number_of_queries(client, multilingual, 
     queries = queries_for(client, "/directory/?q=documents")
     for number in range(30):
         make_service(multilingual["identity"].organisation, title=f"Documents desk {number:02}")
-    bump_version()  # the page is rendered again, not served from the directory cache
+    directory_changed()  # the page is rendered again, not served from the directory cache
     with django_assert_num_queries(queries):
         response = client.get("/directory/?q=documents")
     assert response.context["result_count"] == 32  # and "Identity documents" and "Юридическая консультация"

@@ -225,26 +225,27 @@ ENGLISH_JS_MESSAGES = (
 )
 
 
-def english_in_chromium(browser, base_url: str, session: str, language: str, paths: list[str]) -> set[str]:
-    """The JavaScript messages Wagtail's scripts showed on `paths` that the catalogue left in English."""
+def english_in_chromium(browser, base_url: str, session: str, paths: list[str]) -> dict[str, set[str]]:
+    """Per language, the JavaScript messages Wagtail's scripts showed on `paths` that the catalogue left
+    in English. One browser context for all languages, so Wagtail's scripts are fetched once."""
     context = browser.new_context()
     context.add_init_script(RECORD_JS_MESSAGES)
-    context.add_cookies(
-        [
-            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url},
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url},
-        ]
-    )
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
     page = context.new_page()
-    english = set()
-    for path in paths:
-        page.goto(f"{base_url}{path}")
-        page.wait_for_load_state("networkidle")
-        assert page.locator("html").get_attribute("lang") == language, path
-        assert page.evaluate("window.askedMessages.size") > 0, f"no JavaScript message was asked for on {path}"
-        english.update(page.evaluate(ENGLISH_JS_MESSAGES))
+    english: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}])
+        english[language] = set()
+        for path in paths:
+            page.goto(f"{base_url}{path}")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("html").get_attribute("lang") == language, path
+            assert page.evaluate("window.askedMessages.size") > 0, f"no JavaScript message was asked for on {path}"
+            english[language].update(
+                message for message in page.evaluate(ENGLISH_JS_MESSAGES) if message.split(CONTEXT)[-1] not in IDENTICAL
+            )
     context.close()
-    return {message for message in english if message.split(CONTEXT)[-1] not in IDENTICAL}
+    return english
 
 
 @pytest.mark.django_db(transaction=True)
@@ -257,27 +258,24 @@ def test_wagtails_javascript_messages_on_the_editors_and_coordinators_pages_are_
     form = {**organisation_form(organisation), "action-submit": "1"}
     assert editor.post(f"/admin/pages/{organisation.pk}/edit/", form).status_code == 302
 
-    left = {}
-    for language in LANGUAGES:
-        editors = english_in_chromium(
-            browser,
-            live_server.url,
-            sessions[built.editor],
-            language,
-            ["/admin/", f"/admin/pages/{organisation.pk}/", f"/admin/pages/{service.pk}/edit/"],
-        )
-        coordinators = english_in_chromium(
-            browser,
-            live_server.url,
-            sessions[built.kz_coordinator],
-            language,
-            [
-                "/admin/",
-                f"/admin/pages/{organisation.pk}/edit/",
-                f"/admin/pages/{organisation.pk}/history/",
-                f"/admin/pages/{organisation.pk}/workflow_history/",
-            ],
-        )
-        left[language] = sorted(editors | coordinators)
+    editors = english_in_chromium(
+        browser,
+        live_server.url,
+        sessions[built.editor],
+        ["/admin/", f"/admin/pages/{organisation.pk}/", f"/admin/pages/{service.pk}/edit/"],
+    )
+    coordinators = english_in_chromium(
+        browser,
+        live_server.url,
+        sessions[built.kz_coordinator],
+        [
+            "/admin/",
+            f"/admin/pages/{organisation.pk}/edit/",
+            f"/admin/pages/{organisation.pk}/history/",
+            f"/admin/pages/{organisation.pk}/workflow_history/",
+        ],
+    )
 
-    assert left == {language: [] for language in LANGUAGES}
+    assert {language: sorted(editors[language] | coordinators[language]) for language in LANGUAGES} == {
+        language: [] for language in LANGUAGES
+    }
