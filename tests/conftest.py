@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -102,12 +103,13 @@ def pytest_fixture_setup(fixturedef, request):
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Each module's tests together, its browser tests last, after pytest-django has put the database
-    tests in order; the modules with browser tests first.
+    tests in order; the modules with browser tests first, those with browser tests only before the others.
 
     While a browser runs, Playwright's sync API keeps its event loop marked as running in the main
     thread: a test then would see an async context, where pytest-asyncio cannot start its own loop
-    and async_to_sync and the ORM refuse. The browser lives as long as its module's browser tests
-    (below), which this sort keeps together at the module's end, so no other test runs beside it.
+    and async_to_sync and the ORM refuse. The browser lives through a run of consecutive browser
+    tests only (RunningBrowser below), which this sort keeps together at the module's end, so no other
+    test runs beside it; modules of browser tests only, dealt one after the other, share one browser.
 
     Under pytest-xdist (`--dist loadfile --no-loadscope-reorder`, scripts/checks.sh) each module runs
     whole on one worker, and the modules are dealt out in this order. A browser module has few tests
@@ -119,7 +121,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         modules.setdefault(module_of(item), []).append(item)
     browser_tests = {module: sum(map(is_browser_test, tests)) for module, tests in modules.items()}
-    order = sorted(modules, key=lambda module: (-browser_tests[module], -len(modules[module])))
+
+    def place(module: str) -> tuple:
+        browser_only = browser_tests[module] == len(modules[module])
+        return (not browser_tests[module], not browser_only, -browser_tests[module], -len(modules[module]))
+
+    order = sorted(modules, key=place)
     items[:] = [item for module in order for item in sorted(modules[module], key=is_browser_test)]
 
 
@@ -131,24 +138,66 @@ def is_browser_test(item: pytest.Item) -> bool:
     return bool(BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
+class RunningBrowser:
+    """One Chromium for a run of consecutive browser tests, whichever modules they are in, stopped before
+    any other test (pytest_runtest_teardown below): starting it for each module cost a second or so."""
 
-    # While the browser runs the main thread looks async to Django (see above), yet the browser
-    # tests call the ORM synchronously, as do pytest-django's database fixtures. Allowing it is
-    # safe only because no other test runs while the browser does.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # Playwright's loop gives the main thread a connection of its own: end the shared cast's
-    # transaction on the connection that opened it, before the loop starts.
-    shared_casts.SHARED.release()
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.chromium: Any = None
+
+    def started(self):
+        if self.chromium is None:
+            from playwright.sync_api import sync_playwright
+
+            # While the browser runs the main thread looks async to Django (see pytest_collection_modifyitems),
+            # yet the browser tests call the ORM synchronously, as do pytest-django's database fixtures.
+            # Allowing it is safe only because no other test runs while the browser does.
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            # Playwright's loop gives the main thread a connection of its own: end the shared cast's
+            # transaction on the connection that opened it, before the loop starts.
+            shared_casts.SHARED.release()
+            self.playwright = sync_playwright().start()
+            self.chromium = self.playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
+        return self.chromium
+
+    def stop(self) -> None:
+        if self.chromium is None:
+            return
+        try:
+            # A shared cast built while the browser ran holds a transaction on the connection the main
+            # thread has while Playwright's loop runs: end it there, before the loop stops.
+            shared_casts.SHARED.release()
+            self.chromium.close()
+            self.playwright.stop()
+        finally:
+            self.chromium = self.playwright = None
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+RUNNING_BROWSER = RunningBrowser()
+
+
+@pytest.fixture
+def browser():
+    return RUNNING_BROWSER.started()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of a browser test: a database fixture's transaction must begin and end on the
+    same side of the browser's start (the main thread's connection differs once its loop runs)."""
+    if is_browser_test(item):
+        RUNNING_BROWSER.started()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the test's own teardown: the browser stops unless the next test is a browser test too."""
+    if nextitem is None or not is_browser_test(nextitem):
+        RUNNING_BROWSER.stop()
 
 
 @pytest.fixture

@@ -47,6 +47,15 @@ def test_a_second_request_reads_the_report_from_the_cache(cast):
     assert report_queries(http, f"{REFERRALS}&sex=female") != []  # other filters, another report
 
 
+def test_a_dashboard_read_from_the_cache_asks_only_the_pages_own_queries(cast, django_assert_num_queries):
+    """9 of test_dashboards' 19: the session and the user, the user's scope (2) and what the filters and
+    the page show; not the report's 10."""
+    http = browser(cast.coordinator)
+    http.get(REFERRALS)
+    with django_assert_num_queries(9):
+        assert http.get(REFERRALS).status_code == 200
+
+
 def test_a_referral_answered_after_the_first_request_shows_at_once(cast):
     http = browser(cast.coordinator)
     before = figures_table(http.get(REFERRALS), "referrals")
