@@ -421,6 +421,7 @@ class Referral(models.Model):
         related_name="received_referrals",
         editable=False,
         verbose_name=_("receiving organisation"),
+        db_index=False,  # "referral_receiver_status" below leads with it
     )
     referring_organisation = models.ForeignKey(
         OrganisationPage, on_delete=models.PROTECT, related_name="sent_referrals"
