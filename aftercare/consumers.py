@@ -27,6 +27,7 @@ from portal.foundation.realtime import (
     CLOSE_TOO_LARGE,
     CLOSE_UNAUTHENTICATED,
     frame_too_large,
+    read_once,
     scope_language,
     user_group,
 )
@@ -117,11 +118,15 @@ class ClientNotesConsumer(SessionBoundConsumer):
         await self.channel_layer.group_send(notes_group(self.client_id), self.presence_event(state))
 
     async def send_notes_between(self, after: int, up_to: int | None) -> int:
-        """Send the visible notes in (after, up_to]; returns the highest sequence sent, or `after`."""
-        notes = await self.visible_notes(after, up_to)
-        for note in notes:
-            await self.send(text_data=json.dumps({"type": "note", **note}))
-        return notes[-1]["sequence"] if notes else after
+        """Send the visible notes in (after, up_to]; returns the highest sequence sent, or `after`.
+
+        The user's other sockets on this client, in this process, ask at the same moment for the
+        same notes: they share one read of them (and the messages it makes)."""
+        key = ("case notes", self.user.pk, self.client_id, after, up_to, self.language)
+        messages = await read_once(key, lambda: self.note_messages(after, up_to))
+        for _sequence, message in messages:
+            await self.send(text_data=message)
+        return messages[-1][0] if messages else after
 
     @database_sync_to_async
     def admitted(self) -> bool:
@@ -141,12 +146,16 @@ class ClientNotesConsumer(SessionBoundConsumer):
         return team_clients_of(self.user).filter(pk=self.client_id).exists()
 
     @database_sync_to_async
-    def visible_notes(self, after: int, up_to: int | None) -> list[dict]:
+    def note_messages(self, after: int, up_to: int | None) -> list[tuple[int, str]]:
+        """The visible notes in (after, up_to] as (sequence, message), in order."""
         notes = notes_visible_to(self.user).filter(client_id=self.client_id, sequence__gt=after)
         if up_to is not None:
             notes = notes.filter(sequence__lte=up_to)
         with translation.override(self.language):
-            return [note_payload(note) for note in notes.select_related("author", "organisation").order_by("sequence")]
+            return [
+                (note.sequence, json.dumps({"type": "note", **note_payload(note)}))
+                for note in notes.select_related("author", "organisation").order_by("sequence")
+            ]
 
 
 def catch_up_position(text_data: str | None) -> int | None:

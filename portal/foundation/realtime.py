@@ -2,7 +2,10 @@
 cannot reach Redis is logged and dropped: clients catch up from the database when they reconnect.
 """
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync
@@ -41,6 +44,41 @@ def scope_language(scope) -> str:
         return translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
     except LookupError:
         return settings.LANGUAGE_CODE
+
+
+T = TypeVar("T")
+_reads_in_flight: dict[Hashable, asyncio.Future] = {}
+
+
+async def read_once(key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+    """Await `read()`, unless an identical read (same `key`) is already running in this process: then
+    await its answer. One event reaches every socket of a group at once; the sockets of one user on
+    one record ask the database the same question, and one query answers them all.
+    """
+    running = _reads_in_flight.get(key)
+    if running is not None:
+        try:
+            return await asyncio.shield(running)
+        except asyncio.CancelledError:
+            if running.cancelled():  # the socket that was reading closed: read for this one
+                return await read_once(key, read)
+            raise
+    answer: asyncio.Future = asyncio.get_running_loop().create_future()
+    _reads_in_flight[key] = answer
+    try:
+        result = await read()
+    except asyncio.CancelledError:
+        answer.cancel()
+        raise
+    except Exception as error:
+        answer.set_exception(error)
+        answer.exception()  # retrieved: a read no other socket shared must not warn "never retrieved"
+        raise
+    else:
+        answer.set_result(result)
+        return result
+    finally:
+        del _reads_in_flight[key]
 
 
 def broadcast(group: str, event: dict) -> None:

@@ -5,6 +5,7 @@ Each test is transactional (the consumers read the database from other threads),
 costs seconds: so each test follows one story through several checks.
 """
 
+import asyncio
 import json
 import time
 
@@ -15,11 +16,13 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import connections
+from django.utils import translation
 
 from aftercare.actions import add_case_note, assign_officer, notes_group, record_check_in
 from aftercare.models import NoteVisibility, SupervisionCase
 from cso_directory.actions import remove_membership
 from cso_directory.models import Membership
+from portal.foundation.formats import local_datetime
 from portal.foundation.models import AuditEvent
 from portal.foundation.realtime import broadcast, user_group
 from portal.wiring.asgi import application
@@ -56,12 +59,15 @@ def notes_path(client) -> str:
     return f"/ws/clients/{client.pk}/notes/"
 
 
-async def communicator_for(path: str, user=None, origin: bytes | None = ORIGIN) -> WebsocketCommunicator:
+async def communicator_for(
+    path: str, user=None, origin: bytes | None = ORIGIN, language: str = "en"
+) -> WebsocketCommunicator:
     headers = []
     if origin is not None:
         headers.append((b"origin", origin))
     if user is not None:
-        headers.append((b"cookie", f"sessionid={await async_session_cookie(user)}".encode()))
+        cookie = f"sessionid={await async_session_cookie(user)}; django_language={language}"
+        headers.append((b"cookie", cookie.encode()))
     return WebsocketCommunicator(application, path, headers=headers)
 
 
@@ -150,6 +156,29 @@ async def test_two_viewers_see_each_other_and_each_live_note_once(team):
         assert [(p["user"], p["state"]) for p in await received(prison, "presence")] == [("Caseworker", "leave")]
     finally:
         await prison.disconnect()
+
+
+async def test_a_users_sockets_on_one_client_each_get_every_note_once_in_their_own_language(team):
+    """The sockets share one read per note and language (portal.foundation.realtime.read_once)."""
+    english = [await connected(notes_path(team.client), team.caseworker) for _ in range(3)]
+    arabic = await communicator_for(notes_path(team.client), team.caseworker, language="ar")
+    assert (await arabic.connect())[0]
+    sockets = [*english, arabic]
+    try:
+        for position, communicator in zip([0, team.team_note.sequence, 0, 0], sockets, strict=True):
+            await catch_up(communicator, position)
+        await asyncio.gather(*(received(communicator) for communicator in sockets))
+
+        note = await database_sync_to_async(add_case_note)(team.officer, team.client, body="Seen by every tab")
+        notes = await asyncio.gather(*(received(communicator) for communicator in sockets))
+        assert [[item["id"] for item in each] for each in notes] == [[str(note.pk)]] * 4
+        texts = [each[0]["created_at_text"] for each in notes]
+        assert texts[0] == texts[1] == texts[2] != texts[3]
+        with translation.override("ar"):
+            assert texts[3] == local_datetime(note.created_at)
+    finally:
+        for communicator in sockets:
+            await communicator.disconnect()
 
 
 async def test_oversized_and_malformed_frames_close_the_socket(team):
