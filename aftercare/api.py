@@ -61,13 +61,14 @@ from aftercare.models import (
 from aftercare.payloads import display_name, note_payload
 from aftercare.subject_access import subject_access_response
 from cso_directory.models import OrganisationPage, TaxonomyTerm
-from portal.foundation.idempotency import IdempotentInput
+from portal.foundation.idempotency import IdempotentInput, written_once
+from portal.foundation.listing import Paging, page_of
 from portal.foundation.validators import LARGEST_ID, InputSchema, RecordId
 from referrals.access import AnyUser, get_client_for_subject_access
-from referrals.api import need_of, page_of, written_once
+from referrals.api import need_of
 from referrals.forms import pathways
 from referrals.models import Client, Outcome
-from referrals.schemas import READ_ERRORS, CountCapped, Counted, Detail, FieldErrors, PageRef, Paging
+from referrals.schemas import READ_ERRORS, CountCapped, Counted, Detail, FieldErrors, PageRef
 
 router = Router(tags=["case notes and handover"])
 

@@ -31,7 +31,6 @@ saw it, the step is not allowed from its status, or a similar client is already 
 """
 
 import datetime
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -43,13 +42,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.responses import NinjaJSONEncoder
 
 from cso_directory.models import Language, OrganisationKind, OrganisationPage, Region, ServicePage, TaxonomyTerm
 from cso_directory.reference_data import PATHWAYS_TAXONOMY_ID
-from portal.foundation.audit import record_event
-from portal.foundation.idempotency import IdempotentInput, KeyReused, answered_once
-from portal.foundation.listing import capped_count
+from portal.foundation.idempotency import KeyReused, written_once
+from portal.foundation.listing import MAX_PER_PAGE, Paging, page_of
 from portal.foundation.validators import InputSchema, RecordId
 from referrals import actions
 from referrals.access import (
@@ -87,7 +84,6 @@ from referrals.models import (
 )
 from referrals.notifications import subject_for
 from referrals.schemas import (
-    MAX_PER_PAGE,
     READ_ERRORS,
     WRITE_ERRORS,
     AccessLogFilters,
@@ -107,7 +103,6 @@ from referrals.schemas import (
     NeedOut,
     OrganisationOut,
     OrganisationOutPage,
-    Paging,
     PossibleDuplicatesOut,
     ReceivedReferralOut,
     ReferableServiceFilters,
@@ -253,49 +248,6 @@ def need_of(client: Client, pk: int | None) -> Need | None:
     if need is None:
         raise ValidationError({"need_id": _("This client has no need with this id.")})
     return need
-
-
-# Writes once per idempotency key ---------------------------------------------------------------
-
-
-def written_once(
-    request: HttpRequest, payload: IdempotentInput, schema: type[Schema], status: int, write: Callable[[], Any]
-) -> HttpResponse:
-    """`write()`'s result as `schema`, with `status`; a retry with the same idempotency key and the
-    same request (path and body) answers the first result and writes nothing."""
-    match = request.resolver_match
-    operation = f"{request.method} {match.route if match else request.path}"
-    request_input = {
-        "path": match.kwargs if match else {},
-        "body": payload.model_dump(mode="json", exclude={"idempotency_key"}),
-    }
-
-    def first() -> tuple[int, Any]:
-        result = write()
-        shown = result if isinstance(result, Schema) else schema.from_orm(result)
-        # As the API renders it, so that a retry's answer reads exactly like the first.
-        return status, json.loads(json.dumps(shown.model_dump(), cls=NinjaJSONEncoder))
-
-    answered, answer = answered_once(request.user, payload.idempotency_key, operation, request_input, first)
-    return JsonResponse(answer, status=answered, safe=False, content_type="application/json; charset=utf-8")
-
-
-# Listings --------------------------------------------------------------------------------------
-
-
-def page_of(user: AnyUser, action: str, queryset: QuerySet, paging: Paging, *, listing: str = "*") -> dict:
-    """One page of a listing; the records shown are audited as one read (of `listing`, as its page audits it)."""
-    start = (paging.page - 1) * paging.per_page
-    items = list(queryset[start : start + paging.per_page])
-    record_event(user, action, (queryset.model._meta.label_lower, listing), ids=[str(item.pk) for item in items])
-    count, capped = capped_count(queryset)
-    return {
-        "count": count,
-        "count_capped": capped,
-        "page": paging.page,
-        "per_page": paging.per_page,
-        "items": items,
-    }
 
 
 def referrals_out(user: AnyUser, referrals: list[Referral]) -> list[ReferralOut | ReceivedReferralOut]:

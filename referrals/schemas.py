@@ -16,7 +16,7 @@ from pydantic import AliasChoices, model_validator
 from cso_directory.models import OrganisationKind
 from portal.foundation.idempotency import IdempotentInput
 from portal.foundation.listing import COUNT_CAP
-from portal.foundation.validators import LARGEST_ID, InputSchema, Name, RecordId
+from portal.foundation.validators import InputSchema, Name, RecordId
 from referrals.models import (
     PEOPLES_VERBS,
     Client,
@@ -64,14 +64,8 @@ WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: Detail, 409: Detail, 413: De
 
 # Listings --------------------------------------------------------------------------------------
 
-MAX_PER_PAGE = 200
 Counted = Annotated[int, Field(description=f"How many results, counted up to {COUNT_CAP}.")]
 CountCapped = Annotated[bool, Field(description=f"True when there are more than {COUNT_CAP} results.")]
-
-
-class Paging(InputSchema):
-    page: int = Field(1, ge=1, le=LARGEST_ID // MAX_PER_PAGE, description="Page number, from 1.")
-    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Results per page.")
 
 
 class ClientFilters(InputSchema):

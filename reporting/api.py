@@ -17,7 +17,8 @@ from django.utils import timezone
 from django_filters import FilterSet
 from ninja import Field, Query, Router, Schema
 
-from referrals.schemas import READ_ERRORS, Paging
+from portal.foundation.listing import Paging
+from referrals.schemas import READ_ERRORS
 from reporting import access
 from reporting.filters import ReportFilter
 from reporting.indicators import Table

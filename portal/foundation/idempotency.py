@@ -20,8 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Field
+from ninja import Field, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from portal.foundation.models import IdempotentRequest
 from portal.foundation.validators import InputSchema
@@ -80,3 +82,25 @@ def forget_old_answers(now: datetime.datetime) -> int:
     cutoff = now - datetime.timedelta(days=settings.IDEMPOTENCY_KEY_DAYS)
     deleted, _by_model = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def written_once(
+    request: HttpRequest, payload: IdempotentInput, schema: type[Schema], status: int, write: Callable[[], Any]
+) -> HttpResponse:
+    """`write()`'s result as `schema`, with `status`; a retry with the same idempotency key and the
+    same request (path and body) answers the first result and writes nothing."""
+    match = request.resolver_match
+    operation = f"{request.method} {match.route if match else request.path}"
+    request_input = {
+        "path": match.kwargs if match else {},
+        "body": payload.model_dump(mode="json", exclude={"idempotency_key"}),
+    }
+
+    def first() -> tuple[int, Any]:
+        result = write()
+        shown = result if isinstance(result, Schema) else schema.from_orm(result)
+        # As the API renders it, so that a retry's answer reads exactly like the first.
+        return status, json.loads(json.dumps(shown.model_dump(), cls=NinjaJSONEncoder))
+
+    answered, answer = answered_once(request.user, payload.idempotency_key, operation, request_input, first)
+    return JsonResponse(answer, status=answered, safe=False, content_type="application/json; charset=utf-8")

@@ -1,7 +1,13 @@
-"""Pagination shared by every listing: one page of a queryset, and links that keep the filters."""
+"""Pagination shared by every listing: one page of a queryset, links that keep the filters, and the
+staff API's pages."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from ninja import Field
+
+from portal.foundation.audit import record_event
+from portal.foundation.validators import LARGEST_ID, InputSchema
 
 PAGE_SIZE = 25
 
@@ -50,3 +56,28 @@ class BoundedPaginator(Paginator):
 
 def paginate_bounded(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     return BoundedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# The staff API's listings ---------------------------------------------------------------------
+
+MAX_PER_PAGE = 200
+
+
+class Paging(InputSchema):
+    page: int = Field(1, ge=1, le=LARGEST_ID // MAX_PER_PAGE, description="Page number, from 1.")
+    per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Results per page.")
+
+
+def page_of(user, action: str, queryset: QuerySet, paging: Paging, *, listing: str = "*") -> dict:
+    """One page of a listing; the records shown are audited as one read (of `listing`, as its page audits it)."""
+    start = (paging.page - 1) * paging.per_page
+    items = list(queryset[start : start + paging.per_page])
+    record_event(user, action, (queryset.model._meta.label_lower, listing), ids=[str(item.pk) for item in items])
+    count, capped = capped_count(queryset)
+    return {
+        "count": count,
+        "count_capped": capped,
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "items": items,
+    }

@@ -3,8 +3,9 @@
 import pydantic
 import pytest
 
+from portal.foundation.listing import Paging
 from referrals.models import Client, Need
-from referrals.schemas import Paging, ReferableServiceFilters, ReferralIn
+from referrals.schemas import ReferableServiceFilters, ReferralIn
 from tests.referrals.api_cast import build_cast, signed_in
 from tests.shared_casts import shared_fixture
 
