@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 
 from portal.foundation import caching
 from tests import database_snapshot, shared_casts
+from tests.aftercare.live_servers import asgi_servers
 
 # Hypothesis (under schemathesis) keeps caches; never in the repository, whose files tests inspect.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="hypothesis-"))
@@ -90,6 +92,17 @@ def live_server(django_db_setup, live_server):
     down in the reverse order, so the server and its connections stop before the database is dropped,
     whichever test asks for them first."""
     return live_server
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup) -> Iterator[str]:
+    """The base URL of one daphne process serving the test database and the suite's Redis, for every test
+    of this process that needs a real ASGI server (WebSockets in Chromium). It keeps no state of its own
+    between tests: what it serves is in the database and Redis, which each test starts afresh. Started
+    after the test database, so it stops before the database is dropped. Tests that stop the database
+    or Redis under a server, or count its connections, start their own (tests/aftercare/live_servers.py)."""
+    with asgi_servers(1) as (base_url,):
+        yield base_url
 
 
 @pytest.hookimpl(wrapper=True)

@@ -35,7 +35,7 @@ from cso_directory.models import Language, OrganisationPage, Region, ServicePage
 from portal.foundation.roles import Role
 from referrals.models import Client, Referral
 from tests import database_snapshot
-from tests.aftercare.live_servers import asgi_servers, serve_static_files
+from tests.aftercare.live_servers import serve_static_files
 from tests.aftercare.notes_cast import make_user, session_cookie
 from tests.cso_directory.admin_cast import publish_organisation, publish_service
 from tests.factories import make_organisation, make_service, pathway
@@ -170,9 +170,8 @@ def cast(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def server(cast):
-    with asgi_servers(1) as (base_url,):
-        yield base_url
+def server(cast, asgi_server):
+    return asgi_server
 
 
 @pytest.fixture(scope="module")
