@@ -46,12 +46,13 @@ def shown_note_ids(page) -> list[str]:
     return page.locator("[data-notes-list] [data-note-id]").evaluate_all("items => items.map(i => i.dataset.noteId)")
 
 
-def test_a_note_posted_through_one_server_reaches_a_browser_on_the_other(browser, page):
+def test_a_note_posted_through_one_server_reaches_a_browser_on_the_other(browser, page, asgi_server):
     team = build_team()
     _token, token = APIToken.create_token(user=team.officer, name="tests")
     officer_context = browser.new_context()
     try:
-        with asgi_servers(2) as (server_a, server_b):
+        with asgi_servers(1) as (server_b,):  # a second process beside the suite's own (server A)
+            server_a = asgi_server
             open_case_page(page, server_b, team.caseworker, team.client)
             officer_page = officer_context.new_page()
             open_case_page(officer_page, server_a, team.officer, team.client)
