@@ -44,10 +44,10 @@ def _fresh_caches():
     """Each test starts without cached directory pages or reports: a test building listings without
     publishing them (no signal) must not get a page another test cached."""
     from cso_directory.directory_cache import GENERATION as DIRECTORY
-    from reporting.report_cache import GENERATION as CASEWORK
+    from reporting.report_cache import every_casework
 
-    caching.move_on(DIRECTORY)
-    caching.move_on(CASEWORK)
+    for generation in [DIRECTORY, *every_casework()]:
+        caching.move_on(generation)
 
 
 @pytest.fixture(scope="session")

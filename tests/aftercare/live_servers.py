@@ -84,11 +84,17 @@ def start_daphne(environment: dict[str, str], log: Path) -> tuple[subprocess.Pop
         process = subprocess.Popen(  # noqa: S603 - our own executable and arguments
             [str(DAPHNE), "-b", "127.0.0.1", "-p", str(port), "portal.wiring.asgi:application"],
             cwd=settings.BASE_DIR,
-            env=environment | {"BASE_URL": base_url},  # its own origin is the one its sockets accept
+            # Its own origin is the one its sockets accept; PostgreSQL shows its connections under its URL.
+            env=environment | {"BASE_URL": base_url, "PGAPPNAME": server_name(base_url)},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     return process, base_url
+
+
+def server_name(base_url: str) -> str:
+    """The `application_name` of a server's database connections."""
+    return f"daphne {base_url}"
 
 
 @contextmanager

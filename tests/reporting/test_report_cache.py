@@ -15,14 +15,13 @@ from django.utils import translation
 from aftercare.actions import erase_client
 from cso_directory.actions import set_service_capacity
 from cso_directory.models import ServicePage
-from portal.foundation import caching
 from referrals.actions import take_referral_step
 from referrals.models import Referral, ReferralStatus
 from reporting.access import scope_of
 from reporting.indicators import Criteria, Report
-from reporting.report_cache import GENERATION, report_for
+from reporting.report_cache import COUNTRY_OF, counted_models, country_of, report_for
 from tests.reporting.reporting_cast import PERIOD, build_cast
-from tests.reporting.test_dashboards import browser, figures_table
+from tests.reporting.test_dashboards import browser, figures_table, forget_reports
 from tests.shared_casts import shared_fixture
 
 cast = shared_fixture(build_cast, name="cast")
@@ -63,10 +62,31 @@ def test_a_referral_answered_after_the_first_request_shows_at_once(cast):
 
     take_referral_step(cast.other_caseworker, waiting, "accept")
     after = figures_table(http.get(REFERRALS), "referrals")
-    caching.move_on(GENERATION)
+    forget_reports()
 
     assert after != before
     assert after == figures_table(http.get(REFERRALS), "referrals")  # as a report built afresh
+
+
+def test_a_referral_answered_in_one_country_leaves_the_reports_of_another_cached(cast):
+    iraq, everywhere = browser(cast.foreign_coordinator), browser(cast.viewer)
+    for http in (iraq, everywhere):
+        report_queries(http, REFERRALS)
+    waiting = Referral.objects.get(service__title="Job search", status=ReferralStatus.SENT)
+
+    take_referral_step(cast.other_caseworker, waiting, "accept")  # in Kazakhstan
+
+    assert report_queries(iraq, REFERRALS) == []
+    assert report_queries(everywhere, REFERRALS) != []
+
+
+def test_every_counted_record_leads_to_its_clients_country(cast):
+    """A model the figures count must say how it reaches its client's country (COUNTRY_OF): without it
+    the reports of its country would not be built again after it changes."""
+    assert {model._meta.label_lower for model in counted_models()} == COUNTRY_OF.keys()
+    referral = Referral.objects.filter(client__country="IQ").first()
+    assert country_of(referral) == "IQ"
+    assert country_of(referral.events.first()) == "IQ"
 
 
 def test_a_capacity_change_shows_at_once_on_the_network_dashboard(cast):
