@@ -51,15 +51,21 @@ async def test_a_failed_read_fails_every_socket_that_shared_it():
     assert reads.calls == 1
 
 
-async def test_when_the_reading_socket_closes_the_others_read_for_themselves():
-    reads = Reads()
+async def one_closes(reads: Reads, closing: str) -> tuple[asyncio.Task, asyncio.Task]:
+    """A socket reads, a second waits for its answer, then `closing` ("reader" or "waiter") closes."""
     reader = asyncio.create_task(read_once("same", reads))
     await asyncio.sleep(0)
     waiter = asyncio.create_task(read_once("same", reads))
     await asyncio.sleep(0)
-    reader.cancel()
+    (reader if closing == "reader" else waiter).cancel()
     await asyncio.sleep(0)
     reads.release.set()
+    return reader, waiter
+
+
+async def test_when_the_reading_socket_closes_the_others_read_for_themselves():
+    reads = Reads()
+    reader, waiter = await one_closes(reads, "reader")
     assert await waiter == "notes 2"
     with pytest.raises(asyncio.CancelledError):
         await reader
@@ -67,12 +73,6 @@ async def test_when_the_reading_socket_closes_the_others_read_for_themselves():
 
 async def test_a_waiting_socket_that_closes_leaves_the_read_to_the_others():
     reads = Reads()
-    reader = asyncio.create_task(read_once("same", reads))
-    await asyncio.sleep(0)
-    waiter = asyncio.create_task(read_once("same", reads))
-    await asyncio.sleep(0)
-    waiter.cancel()
-    await asyncio.sleep(0)
-    reads.release.set()
+    reader, _waiter = await one_closes(reads, "waiter")
     assert await reader == "notes 1"
     assert reads.calls == 1
