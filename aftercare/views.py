@@ -59,9 +59,9 @@ from aftercare.models import CaseNote, CheckIn, CheckInStatus, Goal, Supervision
 from aftercare.payloads import display_name
 from aftercare.subject_access import subject_access_response
 from cso_directory.reference_data import pathway_in_active_language
-from portal.foundation.audit import record_event, refused_writes_audited
+from portal.foundation.audit import refused_writes_audited
 from portal.foundation.forms import carried_out
-from portal.foundation.listing import paginate, paginate_bounded, query_without_page
+from portal.foundation.listing import paginate, paginate_bounded, query_without_page, record_shown
 from portal.foundation.validators import record_ids
 from referrals.access import clients_visible_to, get_client_for_subject_access
 from referrals.forms import pathways
@@ -317,10 +317,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     else:  # a filter that cannot be applied shows its error and no cases, never the unfiltered list
         filtered = case_filter.qs if case_filter.is_valid() else cases.none()
     page = paginate_bounded(request, filtered)
-    # A listing shows people too: audit which cases one page showed, in one event.
-    record_event(
-        request.user, "case.list", ("aftercare.supervisioncase", "list"), ids=[str(c.pk) for c in page.object_list]
-    )
+    record_shown(request.user, "case.list", ("aftercare.supervisioncase", "list"), page.object_list)
     context = {
         "filter": case_filter,
         "form": case_filter.form,
@@ -339,10 +336,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = alerts_of(request.user).select_related("case__client", "check_in")
-    context = {
-        "page_obj": paginate(request, alerts),
-        "unread": alerts.filter(read_at__isnull=True).count(),
-    }
+    page = paginate(request, alerts)
+    record_shown(request.user, "alert.list", ("aftercare.alert", "*"), page.object_list)
+    context = {"page_obj": page, "unread": alerts.filter(read_at__isnull=True).count()}
     return render(request, "aftercare/alert_list.html", context)
 
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,10 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cso_directory.models import Language, ServicePage
 from cso_directory.reference_data import pathway_in_active_language
-from portal.foundation.audit import record_event, refused_writes_audited
+from portal.foundation.audit import refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
 from portal.foundation.forms import carried_out
-from portal.foundation.listing import paginate, paginate_bounded, query_without_page
+from portal.foundation.listing import paginate, paginate_bounded, query_without_page, record_shown
 from portal.foundation.uploads import upload_limit
 from portal.foundation.validators import record_ids
 from referrals.access import (
@@ -93,11 +93,6 @@ from referrals.suggestions import missing_consent, pending_service_ids, referral
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def record_listing(user: AnyUser, action: str, listing: tuple[str, str], records: Iterable[Model]) -> None:
-    """A listing shows people too: audit which records one page showed, in one event."""
-    record_event(user, action, listing, ids=[str(record.pk) for record in records])
-
-
 def disclosure_rows(disclosed: dict) -> list[tuple[str, str]]:
     """What a referral shows the service, as labelled rows in the reader's language."""
     rows = [(_("Reference"), disclosed.get("reference", ""))]
@@ -130,7 +125,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     clients = clients_visible_to(request.user).select_related("prison", "region_of_return")
     client_filter = ClientFilter(request.GET or None, queryset=clients, request=request)
     page = paginate_bounded(request, client_filter.qs if client_filter.is_bound else clients)
-    record_listing(request.user, "client.list", ("referrals.client", "list"), page.object_list)
+    record_shown(request.user, "client.list", ("referrals.client", "list"), page.object_list)
     context = {
         "filter": client_filter,
         "form": client_filter.form,
@@ -490,7 +485,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = paginate_bounded(
         request, listed.select_related("service", "receiving_organisation").order_by("-sent_at", "pk")
     )
-    record_listing(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
+    record_shown(request.user, "referral.list", ("referrals.referral", "inbox"), page.object_list)
     context = {
         "filter": inbox_filter,
         "form": inbox_filter.form,
@@ -523,5 +518,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
         mark_notifications_read(request.user, None if "all" in request.POST else chosen)
         return redirect("referrals:notifications")
     page = paginate(request, notifications_of(request.user).select_related("referral__service"))
+    record_shown(request.user, "notification.list", ("referrals.notification", "*"), page.object_list)
     context = {"page_obj": page, "notices": [(notice, subject_shown(notice)) for notice in page.object_list]}
     return render(request, "referrals/notifications.html", context)

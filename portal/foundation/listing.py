@@ -1,8 +1,10 @@
 """Pagination shared by every listing: one page of a queryset, links that keep the filters, and the
 staff API's pages."""
 
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.functional import cached_property
 from ninja import Field
 
@@ -68,11 +70,17 @@ class Paging(InputSchema):
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Results per page.")
 
 
+def record_shown(user, action: str, listing: tuple[str, str], records: Iterable[Model]) -> None:
+    """A listing shows people too: audit which records one page showed, in one event, as the page and the
+    API alike do. `listing` is (model label, the listing's name)."""
+    record_event(user, action, listing, ids=[str(record.pk) for record in records])
+
+
 def page_of(user, action: str, queryset: QuerySet, paging: Paging, *, listing: str = "*") -> dict:
     """One page of a listing; the records shown are audited as one read (of `listing`, as its page audits it)."""
     start = (paging.page - 1) * paging.per_page
     items = list(queryset[start : start + paging.per_page])
-    record_event(user, action, (queryset.model._meta.label_lower, listing), ids=[str(item.pk) for item in items])
+    record_shown(user, action, (queryset.model._meta.label_lower, listing), items)
     count, capped = capped_count(queryset)
     return {
         "count": count,

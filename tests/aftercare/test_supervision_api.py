@@ -244,6 +244,16 @@ def test_the_api_alerts_are_the_pages_and_are_marked_read_alike(client, world):
     assert Alert.objects.filter(user=world.cast.officer, read_at__isnull=True).count() == 3
 
 
+def test_the_alerts_page_is_audited_as_the_api_audits_it(client, world):
+    record_check_in(world.cast.officer, world.cases["Aigerim"].check_ins.first(), status=CheckInStatus.MISSED)
+    signed_in(client, world.cast.supervisor)
+    client.get(reverse("aftercare:alert_list"))
+    client.get("/api/alerts")
+    page_event, api_event = AuditEvent.objects.filter(actor=world.cast.supervisor, action="alert.list").order_by("at")
+    assert (page_event.object_type, page_event.object_id) == (api_event.object_type, api_event.object_id)
+    assert page_event.detail["ids"] == api_event.detail["ids"] != []
+
+
 def test_someone_elses_alert_is_left_unread(client, world):
     alert = Alert.objects.filter(user=world.cast.officer).first()
     signed_in(client, world.cast.supervisor)

@@ -90,6 +90,16 @@ def test_the_api_notifications_are_the_pages_and_are_marked_read_alike(client, c
     assert not notices.filter(read_at__isnull=True).exists()
 
 
+def test_the_notifications_page_is_audited_as_the_api_audits_it(client, cast):
+    user = Notification.objects.values_list("user", flat=True).first()
+    signed_in(client, Notification.objects.filter(user=user).first().user)
+    client.get(reverse("referrals:notifications"))
+    client.get("/api/notifications")
+    page_event, api_event = AuditEvent.objects.filter(actor=user, action="notification.list").order_by("at")
+    assert (page_event.object_type, page_event.object_id) == (api_event.object_type, api_event.object_id)
+    assert page_event.detail["ids"] == api_event.detail["ids"] != []
+
+
 def test_another_users_notification_stays_unread(client, cast):
     notice = Notification.objects.first()
     signed_in(client, cast.coordinator)
