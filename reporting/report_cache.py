@@ -13,6 +13,7 @@ model signal (a bulk update).
 """
 
 import hashlib
+from collections.abc import Callable
 from typing import cast
 
 from django.apps import apps
@@ -63,12 +64,26 @@ def report_for(scope: Scope, criteria: Criteria) -> Report:
     """The report of `scope` and `criteria`, built once per generation of the figures."""
     built = caching.stored(
         "reporting:report",
-        [*map(casework, scope.countries), DIRECTORY],
+        generations(scope),
         report_key(scope, criteria),
         lambda: build_report(scope, criteria),
         LIFETIME_SECONDS,
     )
     return cast(Report, built)  # build_report never answers None
+
+
+def rendered_for(scope: Scope, criteria: Criteria, part: str, render: Callable[[], str]) -> str:
+    """`part` of a page showing the report of `scope` and `criteria` (its charts and tables: the same for
+    everyone who shares the report), rendered once per generation of the figures."""
+    part_key = hashlib.sha256(part.encode()).hexdigest()
+    html = caching.stored(
+        "reporting:rendered", generations(scope), f"{report_key(scope, criteria)}:{part_key}", render, LIFETIME_SECONDS
+    )
+    return cast(str, html)
+
+
+def generations(scope: Scope) -> list[str]:
+    return [*map(casework, scope.countries), DIRECTORY]
 
 
 def report_key(scope: Scope, criteria: Criteria) -> str:

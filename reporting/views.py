@@ -1,14 +1,18 @@
 """The dashboards: one page per group of indicators, each chart followed by its table, and their exports."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from reporting import access, charts, exports, report_cache
+from reporting.access import Scope
 from reporting.filters import ReportFilter
-from reporting.indicators import Table
+from reporting.indicators import Criteria, Table
 from reporting.presentation import shown_cell
 from reporting.suppression import RULE
 
@@ -25,17 +29,18 @@ FORMATS = {
 }
 
 
-def report_for(request, group: str):
-    """The user's report for `group` with the request's filters, and the filters; 404 when they may not see it."""
+def chosen_figures(request, group: str) -> tuple[ReportFilter, Scope | None, Criteria | None]:
+    """The filters of the request, and the scope and criteria of the figures they choose for `group` (None
+    when the filters are wrong); 404 when the user may not see the group."""
     scope = access.group_for(request.user, group)
     filters = ReportFilter(request.GET or None, scope)
     if filters.is_bound and not filters.is_valid():
-        return None, filters
+        return filters, None, None
     if not filters.is_bound:
         filters = ReportFilter({}, scope)
         filters.is_valid()
     criteria, country = filters.criteria()
-    return report_cache.report_for(scope.narrowed_to(country), criteria), filters
+    return filters, scope.narrowed_to(country), criteria
 
 
 @login_required
@@ -47,8 +52,18 @@ def index(request):
 @login_required
 @require_GET
 def dashboard(request, group: str):
-    report, filters = report_for(request, group)
-    tables = report.of_group(group) if report else []
+    filters, scope, criteria = chosen_figures(request, group)
+    # Only the filters travel on to the links of the page, so that its figures are rendered once per filters.
+    query = urlencode([(name, value) for name in filters.form.fields for value in request.GET.getlist(name)])
+    if scope is None or criteria is None:
+        figures = figures_html(group, [], query)
+    else:
+        figures = report_cache.rendered_for(
+            scope,
+            criteria,
+            f"{group}?{query}",
+            lambda: figures_html(group, report_cache.report_for(scope, criteria).of_group(group), query),
+        )
     return render(
         request,
         "reporting/dashboard.html",
@@ -57,21 +72,27 @@ def dashboard(request, group: str):
             "title": GROUP_TITLES[group],
             "groups": [(key, GROUP_TITLES[key]) for key in filters.scope.groups],
             "filters": filters,
-            "applied": filters.described() if report else [],
-            "tables": [(table, charts.bar_chart(table), shown_rows(table)) for table in tables],
+            "applied": filters.described() if scope else [],
+            "figures": figures,
             "rule": RULE,
-            "query": request.GET.urlencode(),
+            "query": query,
         },
     )
+
+
+def figures_html(group: str, tables: list[Table], query: str) -> str:
+    """Each table of a dashboard with its chart and export links."""
+    shown = [(table, charts.bar_chart(table), shown_rows(table)) for table in tables]
+    return render_to_string("reporting/includes/figures.html", {"group": group, "tables": shown, "query": query})
 
 
 @login_required
 @require_GET
 def export(request, group: str, table: str, file_format: str):
-    report, filters = report_for(request, group)
-    if report is None or file_format not in FORMATS:
+    filters, scope, criteria = chosen_figures(request, group)
+    if scope is None or criteria is None or file_format not in FORMATS:
         raise Http404
-    found = {each.key: each for each in report.of_group(group)}.get(table)
+    found = {each.key: each for each in report_cache.report_for(scope, criteria).of_group(group)}.get(table)
     if found is None:
         raise Http404
     content_type, write = FORMATS[file_format]

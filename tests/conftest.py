@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from portal.foundation import caching
 from tests import database_snapshot, shared_casts
@@ -37,6 +38,12 @@ def _require_postgresql_and_redis():
         pytest.exit(f"The tests need PostgreSQL, not {connection.vendor}: set DATABASE_URL or run `make test`.", 3)
     if settings.CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":
         pytest.exit("The tests need the Redis channel layer: set REDIS_URL or run `make test`.", 3)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in another leaves it active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

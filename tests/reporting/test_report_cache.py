@@ -111,6 +111,22 @@ def test_an_erasure_moves_the_figures_on(cast):
     assert report_queries(http, REFERRALS) != []
 
 
+def test_a_dashboards_charts_and_tables_are_rendered_apart_per_group_and_language(cast):
+    """They are rendered once per report (reporting.report_cache.rendered_for) and kept in the cache."""
+    http = browser(cast.coordinator)
+    period = Criteria(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 3, 31))
+    pages = {}
+    for language in ("en", "ar"):
+        http.cookies["django_language"] = language
+        for group in ("referrals", "outcomes"):
+            html = http.get(f"/reporting/dashboards/{group}/?{PERIOD}").content.decode()
+            with translation.override(language):
+                titles = [table.title for table in report_for(scope_of(cast.coordinator), period).of_group(group)]
+            pages[language, group] = html
+            assert titles and all(f">{title}</h2>" in html for title in titles), (language, group)
+    assert len({html.split("<main", 1)[1] for html in pages.values()}) == 4
+
+
 def built(scope, criteria) -> tuple[Report, int]:
     """The report and the number of queries it took."""
     with CaptureQueriesContext(connection) as queries:
