@@ -38,12 +38,22 @@ def overview_start(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:overview", country=countries[0])
 
 
+OVERDUE_ORGANISATIONS_SHOWN = 20
+
+
 @login_required
 @never_cache
 @require_GET
 def overview(request: HttpRequest, country: str) -> HttpResponse:
     country = get_country_for_coordinator(request.user, country)
-    context = {"country": country, "country_name": Country(country).label, **overview_of(request.user, country)}
+    figures = overview_of(request.user, country)
+    context = {
+        "country": country,
+        "country_name": Country(country).label,
+        **figures,
+        # The page lists the organisations with the most overdue referrals; the list behind it has them all.
+        "overdue_shown": figures["overdue"][:OVERDUE_ORGANISATIONS_SHOWN],
+    }
     return render(request, "reporting/overview.html", context)
 
 

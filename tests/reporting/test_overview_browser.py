@@ -4,6 +4,7 @@ and the links to the lists behind them, readable on a phone, with no serious acc
 import pytest
 from playwright.sync_api import expect
 
+from reporting import overview_views
 from tests.portal.test_a11y_pages_browser import PHONE, blocking_violations, new_context
 from tests.reporting.overview_cast import LAST_NAME, build_overview_cast
 
@@ -11,7 +12,7 @@ from tests.reporting.overview_cast import LAST_NAME, build_overview_cast
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_coordinator_starts_on_the_overview_and_follows_a_figure_to_its_list(live_server, browser):
+def test_the_coordinator_starts_on_the_overview_and_follows_a_figure_to_its_list(live_server, browser, monkeypatch):
     cast = build_overview_cast()
     context = new_context(browser, live_server, cast.kz_coordinator, "en")
     page = context.new_page()
@@ -50,4 +51,15 @@ def test_the_coordinator_starts_on_the_overview_and_follows_a_figure_to_its_list
     steppe = page.get_by_role("row").filter(has_text="Steppe Legal Aid")
     expect(steppe.get_by_role("cell").last).to_have_text("2")
     assert blocking_violations(page) == []
+
+    # A country with many organisations overdue: the page names those with the most, and says so.
+    monkeypatch.setattr(overview_views, "OVERDUE_ORGANISATIONS_SHOWN", 1)
+    page.goto(f"{live_server.url}/workspace/")
+    expect(overdue.get_by_role("row")).to_have_count(2)  # the header and Bright Futures
+    more = page.locator("[data-overdue-more]")
+    expect(more).to_be_visible()
+    expect(more).to_contain_text("Organisations shown: 1 of 2 (those with the most overdue referrals).")
+    assert more.bounding_box()["y"] > overdue.bounding_box()["y"]
+    more.get_by_role("link", name="All overdue referrals").click()
+    expect(page.get_by_role("heading", name="8 referrals")).to_be_visible()
     context.close()
