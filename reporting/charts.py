@@ -17,10 +17,27 @@ LABEL_WIDTH = 240
 BAR_HEIGHT = 20
 GAP = 8
 VALUE_SPACE = 48
+# A chart of more rows draws the largest of them only (the network's 2,000 organisations would make it
+# 56,000 px tall); its table lists every row.
+MOST_BARS = 20
+
+
+def charted_rows(table: Table) -> list:
+    """The rows a chart draws, in the table's order: all of them, or the MOST_BARS with the largest shown figures."""
+    rows = table.all_rows()
+    if len(rows) <= MOST_BARS:
+        return rows
+
+    def shown_value(row) -> float:
+        cell = table.cell(row[0], table.chart_column)
+        return -1 if cell.hidden else cell.value or 0
+
+    largest = {key for key, _label in sorted(rows, key=shown_value, reverse=True)[:MOST_BARS]}
+    return [row for row in rows if row[0] in largest]
 
 
 def bar_chart(table: Table) -> SafeString:
-    rows = table.all_rows()
+    rows = charted_rows(table)
     cells = [table.cell(row, table.chart_column) for row, _label in rows]
     values = [cell.value or 0 for cell in cells if not cell.hidden]
     largest = max(values, default=0) or 1

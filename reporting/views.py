@@ -83,7 +83,8 @@ def dashboard(request, group: str):
 def figures_html(group: str, tables: list[Table], query: str) -> str:
     """Each table of a dashboard with its chart and export links."""
     shown = [(table, charts.bar_chart(table), shown_rows(table)) for table in tables]
-    return render_to_string("reporting/includes/figures.html", {"group": group, "tables": shown, "query": query})
+    context = {"group": group, "tables": shown, "query": query, "most_bars": charts.MOST_BARS}
+    return render_to_string("reporting/includes/figures.html", context)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client as HttpClient
 from playwright.sync_api import expect
 
+from reporting import charts
 from tests.reporting.reporting_cast import PERIOD, build_cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +70,18 @@ def test_the_dashboard_shows_its_charts_and_tables_and_prints_on_a4(live_server,
         assert width <= A4_WIDTH, (language, width)
         assert page.pdf(format="A4")[:4] == b"%PDF"
         page.context.close()
+
+
+def test_a_chart_of_many_rows_says_under_it_that_it_draws_the_largest_only(live_server, browser, monkeypatch):
+    monkeypatch.setattr(charts, "MOST_BARS", 2)
+    cast = build_cast()
+    page = signed_in_page(browser, live_server, cast.coordinator, "en")
+    page.goto(f"{live_server.url}/reporting/dashboards/referrals/?{PERIOD}")
+    section = page.locator("section.report-table").first
+    expect(section.locator("svg.chart rect.chart-bar")).to_have_count(2)
+    note = section.locator("[data-chart-part]")
+    expect(note).to_be_visible()
+    rows = section.locator("table.figures tbody tr").count()
+    expect(note).to_have_text(f"The chart shows the largest 2 of {rows} rows; the table below lists them all.")
+    chart, table = section.locator("svg.chart").bounding_box(), section.locator("table.figures").bounding_box()
+    assert chart["y"] < note.bounding_box()["y"] < table["y"]
