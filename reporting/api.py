@@ -8,24 +8,26 @@ worked out); a rate or time is a number, "x" or null when there is none.
 """
 
 import datetime
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_filters import FilterSet
 from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from portal.foundation.listing import Paging
 from referrals.schemas import READ_ERRORS
 from reporting import access
 from reporting.filters import ReportFilter
-from reporting.indicators import Table
+from reporting.indicators import Criteria, Table
 from reporting.overview import days_overdue, get_country_for_coordinator, overview_of, record_referral_list
 from reporting.overview_filters import organisation_filter, referral_filter
 from reporting.presentation import shown_value
-from reporting.report_cache import report_for
+from reporting.report_cache import rendered_for, report_for
 from reporting.suppression import RULE
 
 router = Router(tags=["reporting"])
@@ -94,13 +96,20 @@ def report(request: HttpRequest, group: str, query: Query[ReportQuery]):
     if not filters.is_valid():
         raise ValidationError(filters.form.errors.as_data())
     criteria, country = filters.criteria()
-    built = report_for(scope.narrowed_to(country), criteria)
-    return {
-        "group": group,
-        "filters": dict(filters.described()),
-        "suppression": str(RULE),
-        "tables": [table_out(table) for table in built.of_group(group)],
-    }
+    narrowed = scope.narrowed_to(country)
+    body = rendered_for(narrowed, criteria, f"api:{group}", lambda: report_json(group, filters, narrowed, criteria))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def report_json(group: str, filters: ReportFilter, scope: access.Scope, criteria: Criteria) -> str:
+    """The answer of GET /reporting/{group}, as JSON: rendered once per report, like the dashboard's tables."""
+    answer = ReportOut(
+        group=group,
+        filters=dict(filters.described()),
+        suppression=str(RULE),
+        tables=[TableOut(**table_out(table)) for table in report_for(scope, criteria).of_group(group)],
+    )
+    return json.dumps(answer.model_dump(), cls=NinjaJSONEncoder)
 
 
 # The coordinator's overview --------------------------------------------------------------------

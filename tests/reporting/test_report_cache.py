@@ -89,6 +89,19 @@ def test_every_counted_record_leads_to_its_clients_country(cast):
     assert country_of(referral.events.first()) == "IQ"
 
 
+def test_the_api_answer_is_kept_with_the_report_and_follows_a_change(cast):
+    http = browser(cast.coordinator)
+    path = f"/api/reporting/referrals?{PERIOD}"
+    first = http.get(path).json()
+    assert report_queries(http, path) == []
+    assert http.get(path).json() == first
+
+    waiting = Referral.objects.get(service__title="Job search", status=ReferralStatus.SENT)
+    take_referral_step(cast.other_caseworker, waiting, "accept")
+
+    assert http.get(path).json() != first
+
+
 def test_a_capacity_change_shows_at_once_on_the_network_dashboard(cast):
     http = browser(cast.coordinator)
     before = figures_table(http.get(NETWORK), "services")
