@@ -5,9 +5,11 @@
 Needs BENCH_CLIENT (a client of bench-officer's caseload) and BENCH_SERVICE (a service page's
 path) from the generated database, e.g. those benchmarks/scenarios.py's `subjects()` picks. The mix: three visitors of
 the public directory to one member of staff; staff sign in once, then read their lists and
-records and post a note now and then.
+records and post a note now and then. With BENCH_HOSTS (base URLs, comma-separated) the users are
+spread over those servers in turn, as a load balancer would; `make bench` runs it so (benchmarks/load.py).
 """
 
+import itertools
 import os
 import re
 import uuid
@@ -18,9 +20,21 @@ from benchmarks.people import PASSWORD
 
 CLIENT = os.environ.get("BENCH_CLIENT", "")
 SERVICE = os.environ.get("BENCH_SERVICE", "/directory/")
+HOSTS = itertools.cycle([host for host in os.environ.get("BENCH_HOSTS", "").split(",") if host] or [None])
 
 
-class Visitor(HttpUser):
+class SpreadUser(HttpUser):
+    """A user on the next of BENCH_HOSTS, or on --host without it."""
+
+    abstract = True
+
+    def on_start(self):
+        host = next(HOSTS)
+        if host:
+            self.client.base_url = host
+
+
+class Visitor(SpreadUser):
     weight = 3
     wait_time = between(1, 5)
 
@@ -41,12 +55,13 @@ class Visitor(HttpUser):
         self.client.get("/api/hsds/services")
 
 
-class Staff(HttpUser):
+class Staff(SpreadUser):
     weight = 1
     wait_time = between(2, 8)
     username = "bench-officer"
 
     def on_start(self):
+        super().on_start()
         page = self.client.get("/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         self.client.post(

@@ -159,7 +159,36 @@ def targets(results: dict) -> list[str]:
         )
     else:
         rows.append("| WebSocket delivery p95 ≤ 100 ms at 1,000 sockets; 0 lost | not measured in this run |")
-    rows.append("| Load: 200 concurrent users (locust), 0 errors, p95 ≤ 300 ms | not run by `make bench`: see below |")
+    if "load" in results:
+        figures = results["load"]["requests"]["Aggregated"]
+        errors = f"{figures['failures']} errors" if figures["failures"] else "0 errors"
+        rows.append(
+            f"| Load: {results['load']['users']} concurrent users (locust), 0 errors | "
+            f"{'met' if not figures['failures'] else '**missed**'} ({errors} in {figures['requests']} requests) |"
+        )
+        rows.append(f"| Load: p95 ≤ 300 ms | {verdict(figures['p95'], 300)} |")
+    else:
+        rows.append("| Load: 200 concurrent users (locust), 0 errors, p95 ≤ 300 ms | not measured in this run |")
+    return rows
+
+
+def load(results: dict) -> list[str]:
+    if "load" not in results:
+        return ["Not measured in this run."]
+    run = results["load"]
+    rows = [
+        f"{run['users']} users (three public visitors to one member of staff, benchmarks/locustfile.py) spawned at"
+        f" {run['spawn_rate']} a second, for {run['duration']}, spread over {run['servers']} daphne processes;"
+        " locust runs on the same two cores as the servers and PostgreSQL.",
+        "",
+        "| requests | count | failures | requests/s | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, figures in sorted(run["requests"].items(), key=lambda item: item[0] == "Aggregated"):
+        rows.append(
+            f"| {'all' if name == 'Aggregated' else name} | {figures['requests']} | {figures['failures']} | "
+            f"{figures['requests_per_second']:.1f} | {figures['p50']:.0f} | {figures['p95']:.0f} |"
+        )
     return rows
 
 
@@ -219,6 +248,10 @@ def main() -> None:
         "## WebSocket fan-out (benchmarks/fanout.py)",
         "",
         *fan_out(results),
+        "",
+        "## Load (locust)",
+        "",
+        *load(results),
         "",
         "## Targets of issue 12",
         "",

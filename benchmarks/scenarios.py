@@ -39,6 +39,7 @@ from django.db.models import Count  # noqa: E402
 from aftercare.models import SupervisionCase  # noqa: E402
 from benchmarks.browser import Answer, Browser, note_form  # noqa: E402
 from benchmarks.fanout import fan_out  # noqa: E402
+from benchmarks.load import LOAD_USERS, run_locust  # noqa: E402
 from cso_directory.models import ServicePage  # noqa: E402
 from referrals.models import Client  # noqa: E402
 
@@ -298,6 +299,16 @@ def run(output: Path, step: Callable[[str], None] = print) -> None:
     output.write_text(json.dumps(results, indent=2))
     step("WebSocket fan-out over two daphne processes")
     run_fan_out(output)
+    step(f"load: {LOAD_USERS} locust users over two daphne processes")
+    run_load(output, subject)
+
+
+def run_load(output: Path, subject: dict) -> None:
+    """Add locust's figures to the results in `output`."""
+    with servers("daphne", 2) as base_urls:
+        figures = run_locust(base_urls, subject, LOGS)
+    results = json.loads(output.read_text())
+    output.write_text(json.dumps(results | {"load": figures}, indent=2))
 
 
 def run_fan_out(output: Path) -> None:
@@ -313,5 +324,7 @@ def run_fan_out(output: Path) -> None:
 if __name__ == "__main__":
     if sys.argv[2:] == ["--fan-out-only"]:
         run_fan_out(Path(sys.argv[1]))
+    elif sys.argv[2:] == ["--load-only"]:
+        run_load(Path(sys.argv[1]), subjects())
     else:
         run(Path(sys.argv[1]))
