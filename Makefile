@@ -24,8 +24,8 @@ test: $(VENV)/installed-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test-services.sh scripts/checks.sh
 
 # Not part of `make test`: fills a throwaway PostgreSQL at four-country scale (BENCH_SCALE=0.1 for a
-# quick run), times the pages through real ASGI servers and writes benchmarks/REPORT.md (26 minutes at
-# BENCH_SCALE=0.05 on a shared machine; 45-70 at full scale: benchmarks/analysis.md gives each phase).
+# quick run), times the pages, the WebSocket fan-out and a locust load through real ASGI servers and
+# writes benchmarks/REPORT.md (about 15 minutes at full scale from a fresh clone: benchmarks/analysis.md).
 bench: $(VENV)/installed-bench
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test-services.sh benchmarks/run.sh
 
