@@ -1,13 +1,22 @@
 """Admin forms of the directory's pages, apart from cso_directory.admin_forms because the models use them."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from cso_directory.access import can_change_organisation_kind
+from portal.foundation.forms import order_choices_by_name
 
 
 class ListingPageForm(WagtailAdminPageForm):
-    """An organisation's or a service's page, with its translations: none into its original language."""
+    """An organisation's or a service's page, with its translations: none into its original language. Its
+    regions, categories and languages are offered by name in the editor's alphabet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                order_choices_by_name(field)
 
     def clean(self):
         cleaned_data = super().clean()

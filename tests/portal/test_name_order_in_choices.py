@@ -5,7 +5,9 @@ import re
 from html import unescape
 
 import pytest
+from django.utils import translation
 
+from cso_directory.models import OrganisationPage
 from tests.portal.test_collation import KAZAKH_REGIONS
 from tests.portal.test_untranslated_pages import build_world, render
 from tests.shared_casts import shared_fixture
@@ -77,3 +79,14 @@ def test_with_no_country_chosen_the_directory_groups_regions_by_country_in_the_a
 
     assert groups == KAZAKH_COUNTRIES
     assert [region for region in options(html, "region") if region in KAZAKH_REGIONS] == KAZAKH_REGIONS
+
+
+def test_the_admin_offers_an_organisations_regions_in_the_order_of_the_editors_alphabet(world):
+    """The page editor's region choices (Wagtail's form of the page), not only the portal's own forms."""
+    organisation = OrganisationPage.objects.filter(country="KZ").first()
+    form_class = OrganisationPage.get_edit_handler().get_form_class()
+    with translation.override("kk"):
+        form = form_class(instance=organisation, parent_page=organisation.get_parent(), for_user=world.cast.coordinator)
+        offered = [str(label) for _value, label in form.fields["regions"].widget.choices]
+
+    assert [region for region in offered if region in KAZAKH_REGIONS] == KAZAKH_REGIONS
