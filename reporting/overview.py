@@ -19,9 +19,9 @@ from wagtail.models import Page, WorkflowState
 from aftercare.models import CheckIn, CheckInStatus
 from cso_directory.access import membership_requests_visible_to
 from cso_directory.models import Capacity, OrganisationPage, Region, ServicePage
-from portal.foundation.audit import record_event
 from portal.foundation.collation import sorted_by_name
 from portal.foundation.countries import Country
+from portal.foundation.listing import record_shown
 from referrals.access import countries_coordinated_by, deny
 from referrals.models import Referral, ReferralStatus, overdue
 from reporting.access import open_needs, referrals_of_country
@@ -81,12 +81,7 @@ def days_overdue(referral: Referral, today: datetime.date) -> int | None:
 
 def record_referral_list(user: AnyUser, country: str, referrals: list[Referral]) -> None:
     """A list of the country's referrals was read: audited once, naming the referrals it showed."""
-    record_event(
-        user,
-        "referral.list",
-        ("referrals.referral", f"country:{country}"),
-        ids=[str(referral.pk) for referral in referrals],
-    )
+    record_shown(user, "referral.list", ("referrals.referral", f"country:{country}"), referrals)
 
 
 # What needs action now -------------------------------------------------------------------------
