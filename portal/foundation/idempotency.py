@@ -6,7 +6,8 @@ key runs the write and stores what it answered, keyed by (user, key), in the sam
 retry with that key and the same request answers the stored answer (200 where the first was 201)
 and writes nothing. The key sent with another operation or other input is refused (409) with the
 reason. Two simultaneous requests with one key insert the same unique row: the second waits for
-the first to commit and then answers its result. An answer is kept IDEMPOTENCY_KEY_DAYS, then
+the first to commit and then answers its result. A refused write stores no answer: its key stays free
+for the corrected request, and the refusal's audit event is kept. An answer is kept IDEMPOTENCY_KEY_DAYS, then
 `forget_old_answers` (run by `manage.py apply_retention`) deletes it.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -62,10 +63,20 @@ def answered_once(
                 )
         except IntegrityError:
             return earlier_answer(user, key, operation, signature)
-        status, answer = write()
-        stored.status, stored.answer = status, answer
-        stored.save(update_fields=["status", "answer"])
-        return status, answer
+        try:
+            status, answer = write()
+        except DatabaseError:
+            raise
+        except Exception as error:  # noqa: BLE001 - raised again once the refusal is committed
+            # A refused write: the verb's own transaction undid what it wrote, and what is left is the
+            # refusal's audit event, which must stay. The key is freed for the corrected request.
+            stored.delete()
+            refusal = error
+        else:
+            stored.status, stored.answer = status, answer
+            stored.save(update_fields=["status", "answer"])
+            return status, answer
+    raise refusal
 
 
 def earlier_answer(user: User, key: uuid.UUID, operation: str, signature: str) -> Answer:

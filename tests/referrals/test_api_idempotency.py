@@ -99,3 +99,17 @@ def test_the_key_reused_with_other_input_is_refused(client, cast):
     assert refused.json()["detail"] == "This idempotency key was already used with other input."
     cast.client.refresh_from_db()
     assert cast.client.other_names == "Dina"
+
+
+def test_a_refused_step_sent_with_a_key_is_audited_and_leaves_the_key_free(client, cast):
+    """The refusal's audit event outlives the rolled-back write; the key is not spent on it."""
+    client.force_login(cast.caseworker)
+    key = str(uuid.uuid4())
+    path = f"/api/referrals/{cast.referral.pk}/transitions"
+    stale = {"action": "start", "expected_version": cast.referral.version - 1, "idempotency_key": key}
+    refused, events = audited(cast.caseworker, lambda: client.post(path, stale, content_type="application/json"))
+    assert refused.status_code == 409
+    assert "referral.start" in events
+    assert AuditEvent.objects.get(actor=cast.caseworker, action="referral.start").outcome == "denied"
+    fresh = {**stale, "expected_version": cast.referral.version}
+    assert client.post(path, fresh, content_type="application/json").status_code == 200
