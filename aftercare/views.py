@@ -61,6 +61,7 @@ from aftercare.subject_access import subject_access_response
 from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import refused_writes_audited
 from portal.foundation.forms import carried_out
+from portal.foundation.idempotency import sent_once
 from portal.foundation.listing import paginate, paginate_bounded, query_without_page, record_shown
 from portal.foundation.validators import record_ids
 from referrals.access import clients_visible_to, get_client_for_subject_access
@@ -87,25 +88,29 @@ def safe_next(request: HttpRequest, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_to_hand_over(request.user, pk)
-    existing = SupervisionCase.objects.filter(client=client).first()
-    if existing is not None:
-        messages.info(request, _("This client has already been handed over."))
-        return redirect("aftercare:case_detail", pk=existing.pk)
     form = HandoverForm(request.POST or None, client=client)
-    if form.is_bound and form.is_valid():
-        try:
-            case = hand_over(request.user, client, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("%(reference)s was handed over to %(office)s.")
-                % {"reference": client.reference, "office": case.probation_office.title},
-            )
-            return redirect("aftercare:case_detail", pk=case.pk)
-    context = {"client": client, "form": form}
-    return render(request, "aftercare/handover.html", context, status=400 if form.errors else 200)
+
+    def write() -> HttpResponse:
+        existing = SupervisionCase.objects.filter(client=client).first()
+        if existing is not None:
+            messages.info(request, _("This client has already been handed over."))
+            return redirect("aftercare:case_detail", pk=existing.pk)
+        if form.is_bound and form.is_valid():
+            try:
+                case = hand_over(request.user, client, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(reference)s was handed over to %(office)s.")
+                    % {"reference": client.reference, "office": case.probation_office.title},
+                )
+                return redirect("aftercare:case_detail", pk=case.pk)
+        context = {"client": client, "form": form}
+        return render(request, "aftercare/handover.html", context, status=400 if form.errors else 200)
+
+    return sent_once(request, write)
 
 
 # Case page -------------------------------------------------------------------------------------
@@ -242,10 +247,14 @@ def redirect_to_case(case: SupervisionCase, fragment: str) -> HttpResponseRedire
 def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = AssignOfficerForm(request.POST, office_id=case.probation_office_id)
-    if carried_out(form, assign_officer, request.user, case):
-        messages.success(request, _("The probation officer was assigned."))
-        return redirect_to_case(case, "officer")
-    return render_case_page(request, case, status=400, officer_form=form)
+
+    def write() -> HttpResponse:
+        if carried_out(form, assign_officer, request.user, case):
+            messages.success(request, _("The probation officer was assigned."))
+            return redirect_to_case(case, "officer")
+        return render_case_page(request, case, status=400, officer_form=form)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -255,10 +264,14 @@ def officer_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def goal_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = GoalForm(request.POST, client=case.client, auto_id="id_new_goal_%s")
-    if carried_out(form, add_goal, request.user, case):
-        messages.success(request, _("The goal was added to the plan."))
-        return redirect_to_case(case, "plan")
-    return render_case_page(request, case, status=400, goal_form=form)
+
+    def write() -> HttpResponse:
+        if carried_out(form, add_goal, request.user, case):
+            messages.success(request, _("The goal was added to the plan."))
+            return redirect_to_case(case, "plan")
+        return render_case_page(request, case, status=400, goal_form=form)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -269,10 +282,14 @@ def goal_review(request: HttpRequest, pk: uuid.UUID, goal_id: int) -> HttpRespon
     case = get_case_for_user(request.user, pk, write=True)
     goal = get_object_or_404(case.goals.select_related("case"), pk=goal_id)
     form = GoalReviewForm(request.POST, auto_id=f"id_goal{goal.pk}_%s")
-    if carried_out(form, review_goal, request.user, goal):
-        messages.success(request, _("The review was recorded."))
-        return redirect_to_case(case, f"goal-{goal.pk}")
-    return render_case_page(request, case, status=400, failed_review=(goal.pk, form))
+
+    def write() -> HttpResponse:
+        if carried_out(form, review_goal, request.user, goal):
+            messages.success(request, _("The review was recorded."))
+            return redirect_to_case(case, f"goal-{goal.pk}")
+        return render_case_page(request, case, status=400, failed_review=(goal.pk, form))
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -282,11 +299,14 @@ def goal_review(request: HttpRequest, pk: uuid.UUID, goal_id: int) -> HttpRespon
 def check_in_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     form = CheckInForm(request.POST, auto_id="id_new_check_in_%s")
-    if form.is_valid():
-        add_check_in(request.user, case, **form.cleaned_data)
-        messages.success(request, _("The check-in was added."))
-        return redirect_to_case(case, "check-ins")
-    return render_case_page(request, case, status=400, check_in_form=form)
+
+    def write() -> HttpResponse:
+        if carried_out(form, add_check_in, request.user, case):
+            messages.success(request, _("The check-in was added."))
+            return redirect_to_case(case, "check-ins")
+        return render_case_page(request, case, status=400, check_in_form=form)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -295,12 +315,17 @@ def check_in_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def check_in_record(request: HttpRequest, pk: uuid.UUID, check_in_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
-    check_in = get_object_or_404(case.check_ins.select_related("case"), pk=check_in_id, status=CheckInStatus.SCHEDULED)
-    form = RecordCheckInForm(request.POST, auto_id=f"id_checkin{check_in.pk}_%s")
-    if carried_out(form, record_check_in, request.user, check_in):
-        messages.success(request, _("The check-in was recorded."))
-        return redirect_to_case(case, "check-ins")
-    return render_case_page(request, case, status=400, failed_record=(check_in.pk, form))
+
+    def write() -> HttpResponse:
+        scheduled = case.check_ins.select_related("case").filter(status=CheckInStatus.SCHEDULED)
+        check_in = get_object_or_404(scheduled, pk=check_in_id)
+        form = RecordCheckInForm(request.POST, auto_id=f"id_checkin{check_in.pk}_%s")
+        if carried_out(form, record_check_in, request.user, check_in):
+            messages.success(request, _("The check-in was recorded."))
+            return redirect_to_case(case, "check-ins")
+        return render_case_page(request, case, status=400, failed_record=(check_in.pk, form))
+
+    return sent_once(request, write)
 
 
 # Caseload --------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from cso_directory.reference_data import pathway_in_active_language
 from portal.foundation.audit import refused_writes_audited
 from portal.foundation.exports import spreadsheet_safe
 from portal.foundation.forms import carried_out
+from portal.foundation.idempotency import sent_once
 from portal.foundation.listing import paginate, paginate_bounded, query_without_page, record_shown
 from portal.foundation.uploads import upload_limit
 from portal.foundation.validators import record_ids
@@ -145,22 +146,27 @@ def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, user=request.user)
     if "confirmed_new" in request.POST:
         form.offer_confirmation()
-    duplicates = None
-    if form.is_bound and form.is_valid():
-        try:
-            client = create_client(request.user, **form.cleaned_data)
-        except PossibleDuplicates as error:
-            candidates = [candidate.pk for candidate in error.candidates]
-            duplicates = clients_visible_to(request.user).filter(pk__in=candidates).only("pk", "reference")
-            form.offer_confirmation()
-            form.add_error(None, error)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The client was recorded as %(reference)s.") % {"reference": client.reference})
-            return redirect("referrals:client_detail", pk=client.pk)
-    context = {"form": form, "duplicates": duplicates}
-    return render(request, "referrals/client_form.html", context, status=400 if form.errors else 200)
+
+    def write() -> HttpResponse:
+        duplicates = None
+        if form.is_bound and form.is_valid():
+            try:
+                client = create_client(request.user, **form.cleaned_data)
+            except PossibleDuplicates as error:
+                candidates = [candidate.pk for candidate in error.candidates]
+                duplicates = clients_visible_to(request.user).filter(pk__in=candidates).only("pk", "reference")
+                form.offer_confirmation()
+                form.add_error(None, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                recorded = _("The client was recorded as %(reference)s.") % {"reference": client.reference}
+                messages.success(request, recorded)
+                return redirect("referrals:client_detail", pk=client.pk)
+        context = {"form": form, "duplicates": duplicates}
+        return render(request, "referrals/client_form.html", context, status=400 if form.errors else 200)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -258,10 +264,14 @@ def directory_query_for(client: Client) -> str:
 def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     form = NeedForm(request.POST)
-    if not carried_out(form, set_need, request.user, client):
-        return render_client_page(request, client, status=400, need_form=form)
-    messages.success(request, _("The need was saved."))
-    return redirect("referrals:client_detail", pk=client.pk)
+
+    def write() -> HttpResponse:
+        if not carried_out(form, set_need, request.user, client):
+            return render_client_page(request, client, status=400, need_form=form)
+        messages.success(request, _("The need was saved."))
+        return redirect("referrals:client_detail", pk=client.pk)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -270,9 +280,13 @@ def need_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
-    remove_need(request.user, get_object_or_404(client.needs.select_related("client", "category"), pk=need_id))
-    messages.success(request, _("The need was removed."))
-    return redirect("referrals:client_detail", pk=client.pk)
+
+    def write() -> HttpResponse:
+        remove_need(request.user, get_object_or_404(client.needs.select_related("client", "category"), pk=need_id))
+        messages.success(request, _("The need was removed."))
+        return redirect("referrals:client_detail", pk=client.pk)
+
+    return sent_once(request, write)
 
 
 @upload_limit(EVIDENCE_MAX_BYTES, EVIDENCE_TOO_LARGE)
@@ -283,16 +297,20 @@ def need_remove(request: HttpRequest, pk: uuid.UUID, need_id: int) -> HttpRespon
 def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     form = ConsentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render_client_page(request, client, status=400, consent_form=form)
-    fields = {name: value for name, value in form.cleaned_data.items() if value is not None}
-    try:
-        record_consent(request.user, client, **fields)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return render_client_page(request, client, status=400, consent_form=form)
-    messages.success(request, _("The consent was recorded."))
-    return redirect("referrals:client_detail", pk=client.pk)
+
+    def write() -> HttpResponse:
+        if not form.is_valid():
+            return render_client_page(request, client, status=400, consent_form=form)
+        fields = {name: value for name, value in form.cleaned_data.items() if value is not None}
+        try:
+            record_consent(request.user, client, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render_client_page(request, client, status=400, consent_form=form)
+        messages.success(request, _("The consent was recorded."))
+        return redirect("referrals:client_detail", pk=client.pk)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -302,13 +320,17 @@ def consent_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: uuid.UUID, consent_id: uuid.UUID) -> HttpResponse:
     client = get_client_for_user(request.user, pk)
     consent = get_object_or_404(client.consents.select_related("client"), pk=consent_id)
-    try:
-        withdraw_consent(request.user, consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The consent was withdrawn. Open referrals no longer show what it allowed."))
-    return redirect("referrals:client_detail", pk=client.pk)
+
+    def write() -> HttpResponse:
+        try:
+            withdraw_consent(request.user, consent)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The consent was withdrawn. Open referrals no longer show what it allowed."))
+        return redirect("referrals:client_detail", pk=client.pk)
+
+    return sent_once(request, write)
 
 
 @login_required
@@ -359,17 +381,28 @@ def refer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = ReferralForm(
         request.POST or None, client=client, children=children, may_override=may_override, initial={"need": need}
     )
-    if form.is_bound and form.is_valid():
-        try:
-            with refusal_audited(request.user, "referral.send", client), transaction.atomic():
-                # a refused send leaves no draft behind
-                sent = send_referrals(request.user, client, service, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The referral was sent to %(service)s.") % {"service": service.title})
-            return redirect("referrals:referral_detail", pk=sent[0].pk)
-        need = form.cleaned_data.get("need")
+
+    def write() -> HttpResponse:
+        shown_need = need
+        if form.is_bound and form.is_valid():
+            try:
+                with refusal_audited(request.user, "referral.send", client), transaction.atomic():
+                    # a refused send leaves no draft behind
+                    sent = send_referrals(request.user, client, service, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The referral was sent to %(service)s.") % {"service": service.title})
+                return redirect("referrals:referral_detail", pk=sent[0].pk)
+            shown_need = form.cleaned_data.get("need")
+        return render_refer_page(request, client, service, form, shown_need)
+
+    return sent_once(request, write)
+
+
+def render_refer_page(
+    request: HttpRequest, client: Client, service: ServicePage, form: ReferralForm, need: Need | None
+) -> HttpResponse:
     consent = consent_in_force(client, service.organisation)
     context = {
         "client": client,
@@ -447,19 +480,23 @@ def referral_transition(request: HttpRequest, pk: uuid.UUID, verb: str) -> HttpR
         raise Http404
     referral = get_referral_for_user(request.user, pk)
     form = TransitionForm(request.POST, verb=VERBS[verb])
-    if not form.is_valid():
-        return render_referral_page(request, referral, status=400, failed_form=form)
-    try:
-        with refusal_audited(request.user, f"referral.{verb}", referral):
-            take_referral_step(request.user, referral, verb, **form.cleaned_data)
-    except Conflict as conflict:
-        referral.refresh_from_db()
-        return render_referral_page(request, referral, status=409, error=str(conflict))
-    except ValidationError as error:
-        form.add_error(None, error)
-        return render_referral_page(request, referral, status=400, failed_form=form)
-    messages.success(request, _("The referral was updated."))
-    return redirect("referrals:referral_detail", pk=referral.pk)
+
+    def write() -> HttpResponse:
+        if not form.is_valid():
+            return render_referral_page(request, referral, status=400, failed_form=form)
+        try:
+            with refusal_audited(request.user, f"referral.{verb}", referral):
+                take_referral_step(request.user, referral, verb, **form.cleaned_data)
+        except Conflict as conflict:
+            referral.refresh_from_db()
+            return render_referral_page(request, referral, status=409, error=str(conflict))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render_referral_page(request, referral, status=400, failed_form=form)
+        messages.success(request, _("The referral was updated."))
+        return redirect("referrals:referral_detail", pk=referral.pk)
+
+    return sent_once(request, write)
 
 
 # Inbox -----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Idempotency keys for the staff API's writes, one mechanism for every write.
+"""Idempotency keys for the writes of the staff API and of the pages' forms, one mechanism for every write.
 
 A client that may lose its connection (a caseworker in the field, offline until it syncs) sends
 each write with a fresh key and sends the same key again when retrying. The first request with a
@@ -19,9 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.responses import NinjaJSONEncoder
@@ -100,12 +101,8 @@ def written_once(
 ) -> HttpResponse:
     """`write()`'s result as `schema`, with `status`; a retry with the same idempotency key and the
     same request (path and body) answers the first result and writes nothing."""
-    match = request.resolver_match
-    operation = f"{request.method} {match.route if match else request.path}"
-    request_input = {
-        "path": match.kwargs if match else {},
-        "body": payload.model_dump(mode="json", exclude={"idempotency_key"}),
-    }
+    operation, path = operation_of(request)
+    request_input = {"path": path, "body": payload.model_dump(mode="json", exclude={"idempotency_key"})}
 
     def first() -> tuple[int, Any]:
         result = write()
@@ -115,3 +112,75 @@ def written_once(
 
     answered, answer = answered_once(request.user, payload.idempotency_key, operation, request_input, first)
     return JsonResponse(answer, status=answered, safe=False, content_type="application/json; charset=utf-8")
+
+
+def operation_of(request: HttpRequest) -> tuple[str, dict]:
+    """The request's method and route, and the values its path gave them."""
+    match = request.resolver_match
+    return f"{request.method} {match.route if match else request.path}", (match.kwargs if match else {})
+
+
+# Page forms ------------------------------------------------------------------------------------
+
+FORM_KEY = "idempotency_key"
+
+
+class NotSent(Exception):
+    """The view answered a form without writing (its errors shown again): no answer is kept."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__()
+        self.response = response
+
+
+def sent_once(request: HttpRequest, write: Callable[[], HttpResponse]) -> HttpResponse:
+    """`write()`'s answer to a page's form, or, for the same form sent again (a double click, a reload
+    resending it, a retry after the connection dropped), the first answer's redirect, saying so: nothing
+    is written twice. As with `written_once`, the view finds its records through the access functions
+    first, so a retry is checked like the first request.
+
+    Each form shown carries a fresh key (`{% form_key %}`); the write's key is derived from it and the
+    values sent, so values changed under one key (back, edit, send) make the new write the user meant.
+    A submit `write()` answers without redirecting (the form shown again with its errors) keeps no
+    answer. A form sent without a key is written as sent."""
+    form_key = key_of_form(request)
+    if form_key is None:
+        return write()
+    operation, path = operation_of(request)
+    request_input = {"path": path, "fields": sent_fields(request)}
+    written = []
+
+    def first() -> Answer:
+        written.append(True)
+        response = write()
+        if not isinstance(response, HttpResponseRedirect):
+            raise NotSent(response)
+        return response.status_code, response["Location"]
+
+    key = uuid.uuid5(form_key, f"{operation} {fingerprint(request_input)}")
+    try:
+        _status, location = answered_once(request.user, key, operation, request_input, first)
+    except NotSent as refused:
+        return refused.response
+    if not written:
+        messages.info(request, _("This form had already been sent: it was saved once, not twice."))
+    return HttpResponseRedirect(location)
+
+
+def key_of_form(request: HttpRequest) -> uuid.UUID | None:
+    if request.method != "POST":
+        return None
+    try:
+        return uuid.UUID(request.POST.get(FORM_KEY, ""))
+    except ValueError:
+        return None
+
+
+def sent_fields(request: HttpRequest) -> dict:
+    """What the form sent, but its key and CSRF token; an uploaded file by its name and size."""
+    fields: dict = {
+        name: request.POST.getlist(name) for name in request.POST if name not in (FORM_KEY, "csrfmiddlewaretoken")
+    }
+    for name in request.FILES:
+        fields[name] = [(upload.name, upload.size) for upload in request.FILES.getlist(name)]
+    return fields
