@@ -115,13 +115,23 @@ def asgi_server(django_db_setup) -> Iterator[str]:
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     """Shared casts are built before pytest-django opens the test's own transaction (tests/shared_casts.py).
-    A class- or module-wide fixture that writes to the database (the demo load) gets no shared cast's
-    transaction under it: the next test's `prepare` would roll that back, and the fixture's data with it."""
+    A class- or module-wide fixture of the suite's that writes to the database (the demo load) gets no
+    shared cast's transaction under it: the next test's `prepare` would roll that back, and the
+    fixture's data with it."""
     if fixturedef.argname == "_django_db_helper":
         shared_casts.prepare(request)
-    elif fixturedef.scope != "function" and "django_db_blocker" in fixturedef.argnames:
+    elif is_wider_database_fixture_of_the_suite(fixturedef):
         shared_casts.SHARED.release()
     return (yield)
+
+
+def is_wider_database_fixture_of_the_suite(fixturedef) -> bool:
+    """Not pytest-django's own (its class-wide `_django_setup_unittest` runs for every test)."""
+    return (
+        fixturedef.scope != "function"
+        and "django_db_blocker" in fixturedef.argnames
+        and fixturedef.func.__module__.startswith("tests.")
+    )
 
 
 @pytest.hookimpl(trylast=True)
