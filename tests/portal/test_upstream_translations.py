@@ -227,25 +227,40 @@ ENGLISH_JS_MESSAGES = (
 
 def english_in_chromium(browser, base_url: str, session: str, paths: list[str]) -> dict[str, set[str]]:
     """Per language, the JavaScript messages Wagtail's scripts showed on `paths` that the catalogue left
-    in English. One browser context for all languages, so Wagtail's scripts are fetched once."""
+    in English. A browser context per language; every language loads each page at the same time, so
+    the waits for the network to go quiet overlap."""
+    pages = {language: page_in(browser, base_url, session, language) for language in LANGUAGES}
+    english: dict[str, set[str]] = {language: set() for language in LANGUAGES}
+    try:
+        for path in paths:
+            for page in pages.values():
+                page.goto(f"{base_url}{path}", wait_until="commit")
+            for language, page in pages.items():
+                page.wait_for_load_state("networkidle")
+                assert page.locator("html").get_attribute("lang") == language, path
+                assert page.evaluate("window.askedMessages.size") > 0, f"no JavaScript message was asked for on {path}"
+                english[language].update(
+                    message
+                    for message in page.evaluate(ENGLISH_JS_MESSAGES)
+                    if message.split(CONTEXT)[-1] not in IDENTICAL
+                )
+    finally:
+        for page in pages.values():
+            page.context.close()
+    return english
+
+
+def page_in(browser, base_url: str, session: str, language: str):
+    """A page of a new context signed in with `session`, in `language`, recording Wagtail's messages."""
     context = browser.new_context()
     context.add_init_script(RECORD_JS_MESSAGES)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
-    page = context.new_page()
-    english: dict[str, set[str]] = {}
-    for language in LANGUAGES:
-        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}])
-        english[language] = set()
-        for path in paths:
-            page.goto(f"{base_url}{path}")
-            page.wait_for_load_state("networkidle")
-            assert page.locator("html").get_attribute("lang") == language, path
-            assert page.evaluate("window.askedMessages.size") > 0, f"no JavaScript message was asked for on {path}"
-            english[language].update(
-                message for message in page.evaluate(ENGLISH_JS_MESSAGES) if message.split(CONTEXT)[-1] not in IDENTICAL
-            )
-    context.close()
-    return english
+    context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url},
+        ]
+    )
+    return context.new_page()
 
 
 @pytest.mark.django_db(transaction=True)
