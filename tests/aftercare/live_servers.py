@@ -27,8 +27,8 @@ from tests.aftercare.notes_cast import free_port
 
 DAPHNE = Path(sys.executable).with_name("daphne")
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-# A deadline only: daphne answers in 2-25 s on two busy cores (its imports); a test process with a
-# third test process beside the two it took over 30 s (session 8).
+# A deadline only: daphne answers in 2-25 s on two busy cores (its imports); with a third test
+# process beside the two it once took over 30 s (session 8).
 STARTUP_SECONDS = 90
 
 
