@@ -2,13 +2,15 @@
 # Installs come from the lock files (exact versions, the same on every clone), are stamped in
 # .venv and redone only when a lock file changes. `make lock` rewrites the locks from pyproject.toml.
 # uv installs them (pip puts uv itself into .venv first): from a fresh clone it takes a fifth of pip's time.
+# They are compiled to bytecode once, at install: where PYTHONDONTWRITEBYTECODE is set (as on our CI
+# machines) every Python process (each test process, each server a test starts) compiled them afresh.
 
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check
 UV_VERSION := 0.13.9
-UV_INSTALL := $(BIN)/uv pip install --python $(BIN)/python
+UV_INSTALL := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode
 
 .PHONY: demo test bench lock messages
 .DELETE_ON_ERROR:
