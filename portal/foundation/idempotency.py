@@ -148,10 +148,11 @@ def sent_once(request: HttpRequest, write: Callable[[], HttpResponse]) -> HttpRe
         return write()
     operation, path = operation_of(request)
     request_input = {"path": path, "fields": sent_fields(request)}
-    written = []
+    written = False
 
     def first() -> Answer:
-        written.append(True)
+        nonlocal written
+        written = True
         response = write()
         if not isinstance(response, HttpResponseRedirect):
             raise NotSent(response)
